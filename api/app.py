@@ -1,0 +1,61 @@
+"""The app factory: `create_app(settings)` wires settings, the store and one router per concern."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.settings import Settings
+from kg.namespaces import Namespaces
+from kg.store import Store
+
+# One module per HTTP concern, each exposing `router`. Order matters only for overlapping paths.
+ROUTER_MODULES: tuple[str, ...] = (
+    "api.sparql",  # /sparql: SPARQL 1.1 Protocol (query, update)
+    "api.pages",  # /id/{slug}, /source/{id}: linked-data pages
+    "api.ontology_doc",  # /ontology
+    "api.void",  # /.well-known/void, service description
+    "api.dumps",  # /dumps/
+    "api.ui",  # /: query UI and examples gallery
+    "api.graphviews",  # /graph, /graph/{slug}
+    "api.timeline",  # /timeline
+    "api.reconcile",  # /reconcile: W3C reconciliation API
+    "api.export",  # /export/*.csv, /context.jsonld
+)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: a remote SPARQL server, or the embedded store on disk."""
+    from api.backend import open_configured_store
+
+    return open_configured_store(settings)
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build an app. Tests pass their own `store`; otherwise the settings choose one."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.store is None:
+            app.state.store = open_store(settings)
+            app.state.owns_store = True
+        yield
+        if getattr(app.state, "owns_store", False):
+            app.state.store.close()
+
+    app = FastAPI(
+        title="prkg — Pakistan–Russia Knowledge Graph",
+        version="0.1.0",
+        description="SPARQL 1.1 endpoint, linked-data pages and graph views over sourced facts.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.namespaces = Namespaces(settings.namespace)
+    app.state.store = store
+    for name in ROUTER_MODULES:
+        module = importlib.import_module(name)
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,26 @@
+"""Choosing the backend from settings: the only place that knows which Store is in use."""
+
+from __future__ import annotations
+
+from api.settings import Settings
+from kg.layout import StoreLayout
+from kg.store import EmbeddedStore, Store, StoreUnavailable
+
+
+def open_configured_store(settings: Settings) -> Store:
+    if settings.store_url:
+        from kg.remote import RemoteStore
+
+        return RemoteStore(
+            settings.store_url,
+            update_url=settings.store_update_url,
+            graph_store_url=settings.store_graph_store_url,
+            user=settings.store_user,
+            password=settings.store_password,
+        )
+    layout = StoreLayout(settings.store_dir)
+    if layout.current_build() is None:
+        raise StoreUnavailable(
+            f"No built store in {settings.store_dir}: run `prkg build --store {settings.store_dir}`."
+        )
+    return EmbeddedStore(layout.oxigraph_dir(), read_only=True)

@@ -1,0 +1,240 @@
+"""The `prkg` command: build, query, serve, stats, viz, link, export.
+
+It lives in the outermost package because `serve` starts the web app; everything it does
+is a thin call into kg/, viz/ or api/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kg.build import BuildError, build
+from kg.layout import StoreLayout
+from kg.loader import DataValidationError
+from kg.namespaces import DEFAULT_NAMESPACE
+from kg.ontology import OntologyError
+from kg.reason import ReasoningError
+from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError, query_kind
+
+FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "trig": "application/trig",
+    "nquads": "application/n-quads",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prkg", description="Pakistan–Russia Knowledge Graph: build, query and serve."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def store_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--store", type=Path, default=Path(os.environ.get("PRKG_STORE", "store")),
+                       help="store directory (default: ./store or $PRKG_STORE)")
+        p.add_argument("--store-url", default=os.environ.get("PRKG_STORE_URL"),
+                       help="a SPARQL 1.1 server's query endpoint, instead of the embedded store")
+        p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
+
+    p = sub.add_parser("build", help="validate data/, reason, and write the store and dumps")
+    store_args(p)
+    p.add_argument("--data", type=Path, default=Path("data"))
+    p.add_argument("--dist", type=Path, default=Path("dist"), help="where to copy the dumps")
+    p.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
+
+    p = sub.add_parser("query", help="run a SPARQL query against the store")
+    store_args(p)
+    p.add_argument("sparql", help="the query text, or @FILE to read it from a file")
+    p.add_argument("--format", choices=["table", *FORMATS], default="table")
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint and pages (builds first if needed)")
+    store_args(p)
+    p.add_argument("--data", type=Path, default=Path("data"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = sub.add_parser("stats", help="coverage figures of the built graph (Markdown)")
+    store_args(p)
+
+    p = sub.add_parser("viz", help="write a standalone HTML graph view of one entity")
+    store_args(p)
+    p.add_argument("slug")
+    p.add_argument("--depth", type=int, default=1, choices=[1, 2, 3])
+    p.add_argument("-o", "--output", type=Path, required=True)
+
+    p = sub.add_parser("link", help="propose and accept links to Wikidata")
+    link = p.add_subparsers(dest="link_command", required=True)
+    s = link.add_parser("suggest", help="propose Wikidata candidates from a downloaded extract")
+    store_args(s)
+    s.add_argument("--wikidata", type=Path, required=True, help="N-Triples or JSON-lines extract")
+    s.add_argument("-o", "--output", type=Path, default=Path("link-review.yaml"))
+    a = link.add_parser("accept", help="add the accepted candidates of a review file to data/")
+    a.add_argument("review", type=Path)
+    a.add_argument("--data", type=Path, default=Path("data"))
+
+    p = sub.add_parser("export", help="CSV of entities and of claims with their sources")
+    store_args(p)
+    p.add_argument("-o", "--output", type=Path, default=Path("dist"))
+    return parser
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    if args.store_url:
+        from kg.remote import RemoteStore
+
+        return RemoteStore(args.store_url)
+    layout = StoreLayout(args.store)
+    if layout.current_build() is None:
+        raise StoreError(f"No built store in {args.store}: run `prkg build --store {args.store}`.")
+    return EmbeddedStore(layout.oxigraph_dir(), read_only=True)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    build(args.data, args.store, namespace=args.namespace, dist_dir=args.dist,
+          reason_owl=not args.no_reason)
+    if args.store_url:
+        from kg.remote import RemoteStore
+
+        layout = StoreLayout(args.store)
+        RemoteStore(args.store_url).replace_dataset(layout.dumps_dir() / "dataset.nq")
+        print(f"Loaded the dataset into {args.store_url}", file=sys.stderr)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    text = args.sparql
+    if text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    store = open_store(args)
+    kind = query_kind(text)
+    if args.format == "table":
+        if kind == "select":
+            print_table(store.select(text))
+            return 0
+        fmt = "turtle" if kind == "graph" else "json"
+    else:
+        fmt = args.format
+    media = FORMATS[fmt]
+    result = store.query(text, media)
+    sys.stdout.buffer.write(result.body)
+    if not result.body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
+    if not rows:
+        print("(no rows)")
+        return
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    cells = [[str(row.get(n, "")) for n in names] for row in rows]
+    widths = [min(60, max(len(n), *(len(c[i]) for c in cells))) for i, n in enumerate(names)]
+    print(" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for c in cells:
+        print(" | ".join(v[:w].ljust(w) for v, w in zip(c, widths, strict=True)))
+    print(f"({len(rows)} rows)")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    if not args.store_url and StoreLayout(args.store).current_build() is None:
+        print(f"No store in {args.store} yet: building it from {args.data} first.", file=sys.stderr)
+        build(args.data, args.store, namespace=args.namespace)
+    settings = Settings.from_env(store_dir=args.store, store_url=args.store_url,
+                                 namespace=args.namespace, data_dir=args.data)
+    app = create_app(settings)
+    print(f"Serving prkg at http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kg.coverage import coverage_markdown
+
+    print(coverage_markdown(open_store(args), args.namespace))
+    return 0
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    from kg.namespaces import Namespaces
+    from viz.export import write_view
+
+    write_view(open_store(args), Namespaces(args.namespace), args.slug, args.depth, args.output)
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from kg import linking
+
+    if args.link_command == "suggest":
+        from kg.namespaces import Namespaces
+
+        count = linking.suggest_links(open_store(args), Namespaces(args.namespace),
+                                      args.wikidata, args.output)
+        print(f"Wrote {count} candidate(s) to {args.output}; set accept: true to keep one.",
+              file=sys.stderr)
+    else:
+        count = linking.accept_links(args.review, args.data)
+        print(f"Added {count} accepted link(s) to {args.data}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import export_csv
+    from kg.namespaces import Namespaces
+
+    paths = export_csv(open_store(args), Namespaces(args.namespace), args.output)
+    for path in paths:
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "query": cmd_query,
+    "serve": cmd_serve,
+    "stats": cmd_stats,
+    "viz": cmd_viz,
+    "link": cmd_link,
+    "export": cmd_export,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DataValidationError as exc:
+        print(f"prkg: the data has errors; nothing was changed.\n{exc}", file=sys.stderr)
+        return 1
+    except (BuildError, ReasoningError, OntologyError) as exc:
+        print(f"prkg: build stopped; nothing was changed.\n{exc}", file=sys.stderr)
+        return 1
+    except QuerySyntaxError as exc:
+        print(f"prkg: the query does not parse: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"prkg: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"prkg: file not found: {exc.filename}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""/export/entities.csv, /export/claims.csv and /context.jsonld: the graph for notebooks.
+
+The tables and the context are made by `kg.export`, the same functions `prkg export`
+calls, so a download from the service and a file from the CLI are identical.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import get_namespaces, get_store
+from kg.export import claims_csv, context_jsonld, entities_csv
+from kg.namespaces import Namespaces
+from kg.store import Store
+
+router = APIRouter(tags=["export"])
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text.encode("utf-8"),
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/export/entities.csv", summary="All entities with labels and external ids (CSV)")
+def export_entities(
+    store: Store = Depends(get_store), ns: Namespaces = Depends(get_namespaces)
+) -> Response:
+    return _csv(entities_csv(store, ns), "prkg-entities.csv")
+
+
+@router.get("/export/claims.csv", summary="All claims with their sources (CSV)")
+def export_claims(
+    store: Store = Depends(get_store), ns: Namespaces = Depends(get_namespaces)
+) -> Response:
+    return _csv(claims_csv(store, ns), "prkg-claims.csv")
+
+
+@router.get("/context.jsonld", summary="JSON-LD context: prkg properties as short names")
+def context(store: Store = Depends(get_store), ns: Namespaces = Depends(get_namespaces)) -> Response:
+    return JSONResponse(
+        context_jsonld(store, ns),
+        media_type="application/ld+json",
+        headers={"Access-Control-Allow-Origin": "*"},  # JSON-LD processors fetch it cross-site
+    )

@@ -1,0 +1,39 @@
+"""/timeline: the events of the graph on a vis-timeline, filterable by theme and actor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import get_namespaces, get_store
+from kg.namespaces import Namespaces
+from kg.store import Store
+from viz.render import render_message, render_timeline
+from viz.timeline import THEMES, TimelineFilterError, build_timeline
+
+router = APIRouter(tags=["graph views"])
+
+
+@router.get(
+    "/timeline",
+    response_class=HTMLResponse,
+    responses={400: {"description": "An unknown theme or a malformed actor slug."}},
+)
+def timeline(
+    store: Annotated[Store, Depends(get_store)],
+    ns: Annotated[Namespaces, Depends(get_namespaces)],
+    theme: Annotated[
+        str | None, Query(max_length=32, description=f"One of: {', '.join(THEMES)}")
+    ] = None,
+    actor: Annotated[
+        str | None, Query(max_length=200, description="Slug of an actor taking part")
+    ] = None,
+) -> HTMLResponse:
+    """Dated events from the 1960s to today; each links to its entity page and sources."""
+    try:
+        view = build_timeline(store, ns, theme=theme or None, actor=actor or None)
+    except TimelineFilterError as exc:
+        return HTMLResponse(render_message("Cannot draw the timeline", str(exc)), 400)
+    return HTMLResponse(render_timeline(view), headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,409 @@
+"""Turning the records read from `data/` into named graphs of plain triples and Claims.
+
+This is where the provenance model is made real: every fact becomes a plain triple in the
+named graph of each source that supports it, plus one prkg:Claim node per (triple, source)
+that says where in the document, in whose words, and how far we trust it. References are
+checked against the entities, sources and the ontology, each error with file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from kg.loader import DATE_RE, ClaimRecord, DataError, DataSet, SourceRecord, valid_date
+from kg.namespaces import PRKG, SCHEMA, Namespaces
+from kg.ontology import EXTERNAL_PREDICATES, OntologyInfo
+
+CURATION_SOURCE = "PRKG"
+SOURCE_KIND_TERMS = {
+    "official": PRKG.Official,
+    "news-agency": PRKG.NewsAgency,
+    "newspaper": PRKG.Newspaper,
+    "opinion": PRKG.Opinion,
+    "encyclopedia": PRKG.Encyclopedia,
+    "encyclopedia-mirror": PRKG.EncyclopediaMirror,
+    "aggregator": PRKG.Aggregator,
+    "blog": PRKG.Blog,
+    "trade-press": PRKG.TradePress,
+    "curation": PRKG.Curation,
+    "dataset": PRKG.Dataset,
+}
+LEVEL_TERMS = {"high": PRKG.High, "medium": PRKG.Medium, "low": PRKG.Low}
+NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+Triple = tuple[Node, Node, Node]
+
+
+def date_literal(text: str) -> Literal:
+    """A date as precise as the source gives it: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    match = DATE_RE.match(text)
+    assert match, text
+    if match.group(3):
+        return Literal(text, datatype=XSD.date)
+    if match.group(2):
+        return Literal(text, datatype=XSD.gYearMonth)
+    return Literal(text, datatype=XSD.gYear)
+
+
+@dataclass
+class Assembly:
+    """The dataset as named graphs, plus where each fact came from in `data/`."""
+
+    graphs: dict[str, Graph] = field(default_factory=dict)
+    origins: dict[Triple, list[str]] = field(default_factory=dict)
+    errors: list[DataError] = field(default_factory=list)
+    claim_count: int = 0
+
+    def graph(self, iri: str) -> Graph:
+        if iri not in self.graphs:
+            self.graphs[iri] = Graph(identifier=URIRef(iri))
+        return self.graphs[iri]
+
+    def union(self) -> Graph:
+        union = Graph()
+        for graph in self.graphs.values():
+            for triple in graph:
+                union.add(triple)
+        return union
+
+    def quads(self) -> list[tuple[Node, Node, Node, URIRef]]:
+        return [
+            (s, p, o, URIRef(name))
+            for name in sorted(self.graphs)
+            for (s, p, o) in self.graphs[name]
+        ]
+
+
+class Assembler:
+    def __init__(self, data: DataSet, ontology: OntologyInfo, ns: Namespaces) -> None:
+        self.data = data
+        self.onto = ontology
+        self.ns = ns
+        self.out = Assembly()
+        self.claim_ids: dict[str, str] = {}
+
+    # -- helpers -----------------------------------------------------------------------
+    def err(self, file: str, line: int, message: str) -> None:
+        self.out.errors.append(DataError(file, line, message))
+
+    def entity_iri(self, slug: str) -> URIRef:
+        return URIRef(self.ns.entity(slug))
+
+    def doc_iri(self, source_id: str) -> URIRef:
+        return URIRef(self.ns.source(source_id))
+
+    def class_of(self, slug: str) -> URIRef | None:
+        record = self.data.entities.get(slug)
+        return self.onto.classes.get(record.cls) if record else None
+
+    # -- sources -----------------------------------------------------------------------
+    def add_source(self, src: SourceRecord) -> None:
+        g = self.out.graph(self.ns.source_graph(src.id))
+        doc = self.doc_iri(src.id)
+        g.add((doc, RDF.type, PRKG.SourceDocument))
+        g.add((doc, RDF.type, PROV.Entity))
+        g.add((doc, RDF.type, SCHEMA.NewsArticle if src.kind in NEWS_KINDS else SCHEMA.CreativeWork))
+        g.add((doc, RDFS.label, Literal(src.title)))
+        g.add((doc, DCTERMS.title, Literal(src.title)))
+        g.add((doc, DCTERMS.publisher, Literal(src.publisher)))
+        g.add((doc, SCHEMA.url, URIRef(src.url)))
+        g.add((doc, DCTERMS.identifier, Literal(src.id)))
+        g.add((doc, PRKG.sourceKind, SOURCE_KIND_TERMS[src.kind]))
+        g.add((doc, PRKG.reliability, LEVEL_TERMS[src.reliability]))
+        if src.date:
+            g.add((doc, DCTERMS.issued, date_literal(src.date)))
+        if src.date_stated:
+            g.add((doc, PRKG.dateStatement, Literal(src.date_stated)))
+        if src.title_note:
+            g.add((doc, PRKG.titleStatement, Literal(src.title_note)))
+        if src.author:
+            g.add((doc, DCTERMS.creator, Literal(src.author)))
+        if src.language:
+            g.add((doc, DCTERMS.language, Literal(src.language)))
+        if src.note:
+            g.add((doc, PRKG.sourceNote, Literal(src.note)))
+        for other in src.same_text_as:
+            if other not in self.data.sources:
+                self.err(src.file, src.line, f"same_text_as names unknown source {other!r}")
+                continue
+            g.add((doc, PRKG.sameSourceAs, self.doc_iri(other)))
+
+    # -- facts and their claims ----------------------------------------------------------
+    def add_fact(
+        self,
+        triple: Triple,
+        source_id: str,
+        origin: str,
+        *,
+        claim: ClaimRecord | None = None,
+        locator: str | None = None,
+        note: str | None = None,
+        extra: list[tuple[Node, Node]] | None = None,
+    ) -> None:
+        """Assert `triple` in the source's graph and attach one Claim node to it."""
+        src = self.data.sources[source_id]
+        g = self.out.graph(self.ns.source_graph(source_id))
+        g.add(triple)
+        for prop, value in extra or []:  # the value node's own description
+            g.add((triple[2], prop, value))
+        s, p, o = triple
+        key_obj = o.n3()
+        base = claim.id if claim and claim.id else None
+        digest_input = json.dumps(
+            [source_id, str(s), str(p), key_obj, locator or ""], ensure_ascii=False
+        )
+        cid = base or hashlib.sha1(digest_input.encode("utf-8")).hexdigest()[:16]
+        if cid in self.claim_ids:
+            where = claim.file if claim else origin
+            line = claim.line if claim else 0
+            self.err(where, line, f"the same claim appears twice (first at {self.claim_ids[cid]})")
+            return
+        self.claim_ids[cid] = origin
+        c = URIRef(self.ns.claim(cid))
+        g.add((c, RDF.type, PRKG.Claim))
+        g.add((c, RDF.subject, s))
+        g.add((c, RDF.predicate, p))
+        g.add((c, RDF.object, o))
+        g.add((c, PROV.wasDerivedFrom, self.doc_iri(source_id)))
+        if locator:
+            g.add((c, PRKG.locator, Literal(locator)))
+        if note:
+            g.add((c, PRKG.note, Literal(note, lang="en")))
+        level = (claim.confidence if claim and claim.confidence else None) or src.reliability
+        g.add((c, PRKG.confidence, LEVEL_TERMS[level]))
+        if claim:
+            if claim.quote:
+                g.add((c, PRKG.quote, Literal(claim.quote)))
+            if claim.as_spelled:
+                g.add((c, PRKG.asSpelled, Literal(claim.as_spelled)))
+            if claim.role_label:
+                g.add((c, PRKG.roleLabel, Literal(claim.role_label)))
+            if claim.role:
+                g.add((c, PRKG.role, self.entity_iri(claim.role)))
+            if claim.as_of:
+                g.add((c, PRKG.asOf, date_literal(claim.as_of)))
+            if claim.recorded:
+                g.add((c, PRKG.recordedOn, date_literal(claim.recorded)))
+        self.out.origins.setdefault(triple, []).append(origin)
+        self.out.claim_count += 1
+
+    def add_entity(self, slug: str) -> None:
+        rec = self.data.entities[slug]
+        here = f"{rec.file}:{rec.line}"
+        cls = self.onto.classes.get(rec.cls)
+        if cls is None:
+            self.err(rec.file, rec.line, f"entity {slug!r}: unknown class {rec.cls!r}{self._hint(rec.cls, self.onto.classes)}")
+            return
+        iri = self.entity_iri(slug)
+        for sid in rec.sources:
+            if sid not in self.data.sources:
+                self.err(rec.file, rec.line, f"entity {slug!r}: unknown source id {sid!r}")
+                continue
+            self.add_fact((iri, RDF.type, cls), sid, here, locator="whole document",
+                          note=f"The document attests this {rec.cls}.")
+        if CURATION_SOURCE not in self.data.sources:
+            self.err(rec.file, rec.line, f"the curation source {CURATION_SOURCE!r} is not defined")
+            return
+        locator = f"{rec.file}, line {rec.line}"
+        for lang, text in sorted(rec.labels.items()):
+            self.add_fact((iri, RDFS.label, Literal(text, lang=lang)), CURATION_SOURCE, here,
+                          locator=locator, note="Editors' label.")
+        for lang, values in sorted(rec.alt_labels.items()):
+            for text in values:
+                self.add_fact((iri, SKOS.altLabel, Literal(text, lang=lang)), CURATION_SOURCE,
+                              here, locator=locator, note="Another spelling seen in the sources.")
+        if rec.description:
+            self.add_fact((iri, RDFS.comment, Literal(rec.description, lang="en")),
+                          CURATION_SOURCE, here, locator=locator, note="Editors' description.")
+
+    @staticmethod
+    def _hint(name: str, known: dict[str, URIRef]) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(known), n=3)
+        return f" (did you mean {', '.join(close)}?)" if close else ""
+
+    def resolve_predicate(self, claim: ClaimRecord) -> tuple[URIRef, str] | None:
+        name = claim.predicate
+        if name in EXTERNAL_PREDICATES:
+            return EXTERNAL_PREDICATES[name], "external"
+        local = name.removeprefix("prkg:")
+        if local in self.onto.object_properties:
+            prop = self.onto.object_properties[local]
+            return prop, self.onto.value_kind(prop) or "entity"
+        if local in self.onto.datatype_properties:
+            return self.onto.datatype_properties[local], "literal"
+        known = {**self.onto.object_properties, **self.onto.datatype_properties}
+        self.err(claim.file, claim.line, f"unknown predicate {name!r}{self._hint(local, known)}")
+        return None
+
+    def value_node(self, claim: ClaimRecord, kind: str) -> tuple[URIRef, list[tuple[Node, Node]]] | None:
+        obj = claim.object
+        line = claim.object_line
+        if not isinstance(obj, dict):
+            what = "{amount: N, unit: U}" if kind == "quantity" else "{amount: N, currency: USD}"
+            self.err(claim.file, line, f"{claim.predicate} takes a value like {what}, not {obj!r}")
+            return None
+        allowed = {"amount", "min", "max", "unit" if kind == "quantity" else "currency"}
+        unknown = set(obj) - allowed
+        if unknown:
+            self.err(claim.file, line, f"unknown field(s) {sorted(unknown)} in the value; allowed: {sorted(allowed)}")
+            return None
+        props: list[tuple[Node, Node]] = []
+        numbers: dict[str, Decimal] = {}
+        for key, prop in (("amount", PRKG.amount), ("min", PRKG.minAmount), ("max", PRKG.maxAmount)):
+            if key in obj:
+                try:
+                    numbers[key] = Decimal(str(obj[key]))
+                except InvalidOperation:
+                    self.err(claim.file, line, f"{key} must be a number, not {obj[key]!r}")
+                    return None
+                props.append((prop, Literal(numbers[key], datatype=XSD.decimal)))
+        if not numbers:
+            self.err(claim.file, line, "the value needs 'amount' (or 'min' and 'max')")
+            return None
+        if "min" in numbers and "max" in numbers and numbers["min"] > numbers["max"]:
+            self.err(claim.file, line, "min is larger than max")
+            return None
+        if kind == "quantity":
+            unit = obj.get("unit")
+            if not unit:
+                self.err(claim.file, line, "a quantity needs a unit")
+                return None
+            props.append((PRKG.unit, Literal(str(unit))))
+            props.insert(0, (RDF.type, PRKG.QuantityValue))
+        else:
+            currency = str(obj.get("currency") or "")
+            if not CURRENCY_RE.match(currency):
+                self.err(claim.file, line, f"currency must be an ISO 4217 code like USD, not {currency!r}")
+                return None
+            props.append((PRKG.currency, Literal(currency)))
+            props.insert(0, (RDF.type, PRKG.MonetaryAmount))
+        key = json.dumps(sorted((str(p), str(o)) for p, o in props))
+        node = URIRef(self.ns.value(hashlib.sha1(key.encode()).hexdigest()[:16]))
+        return node, props
+
+    def literal(self, claim: ClaimRecord, prop: URIRef) -> Literal | None:
+        value = claim.object
+        kind = self.onto.literal_kind(prop)
+        line = claim.object_line
+        if isinstance(value, dict | list):
+            self.err(claim.file, line, f"{claim.predicate} takes a single value, not {value!r}")
+            return None
+        text = str(value).strip()
+        if kind == "temporal":
+            if not valid_date(text):
+                self.err(claim.file, line, f"malformed date {text!r} for {claim.predicate}: write YYYY, YYYY-MM or YYYY-MM-DD")
+                return None
+            return date_literal(text)
+        if kind == "integer":
+            if not re.fullmatch(r"-?\d+", text):
+                self.err(claim.file, line, f"{claim.predicate} takes a whole number, not {text!r}")
+                return None
+            return Literal(int(text), datatype=XSD.integer)
+        if kind == "decimal":
+            try:
+                return Literal(Decimal(text), datatype=XSD.decimal)
+            except InvalidOperation:
+                self.err(claim.file, line, f"{claim.predicate} takes a number, not {text!r}")
+                return None
+        return Literal(text)
+
+    def check_class(self, claim: ClaimRecord, slug: str, expected: Any, what: str) -> None:
+        """Domain/range check with a located message (the reasoner would only say 'inconsistent')."""
+        if not isinstance(expected, URIRef) or not str(expected).startswith(str(PRKG)):
+            return
+        actual = self.class_of(slug)
+        if actual is None or expected not in self.onto.classes.values():
+            return
+        if not self.onto.is_subclass(actual, expected):
+            self.err(
+                claim.file,
+                claim.line,
+                f"{what} {slug!r} is a {self.data.entities[slug].cls}, but {claim.predicate} "
+                f"expects a {str(expected).removeprefix(str(PRKG))}",
+            )
+
+    def add_claim(self, claim: ClaimRecord) -> None:
+        here = f"{claim.file}:{claim.line}"
+        ok = True
+        if claim.source not in self.data.sources:
+            self.err(claim.file, claim.line, f"unknown source id {claim.source!r}")
+            ok = False
+        if claim.subject not in self.data.entities:
+            self.err(claim.file, claim.line, f"unknown entity {claim.subject!r} as subject")
+            ok = False
+        if claim.confidence and claim.confidence not in LEVEL_TERMS:
+            self.err(claim.file, claim.line, "confidence must be high|medium|low")
+            ok = False
+        if claim.role and claim.role not in self.data.entities:
+            self.err(claim.file, claim.line, f"unknown entity {claim.role!r} as role")
+            ok = False
+        for key, value in (("as_of", claim.as_of), ("recorded", claim.recorded)):
+            if value and not valid_date(value):
+                self.err(claim.file, claim.line, f"malformed date {value!r} in {key}")
+                ok = False
+        if not claim.locator:
+            self.err(claim.file, claim.line, "claim has no locator: say where in the source (e.g. 'para 3')")
+            ok = False
+        if claim.quote and len(claim.quote.split()) > 40:
+            self.err(claim.file, claim.line, "quote is longer than 40 words: keep quotes short")
+            ok = False
+        resolved = self.resolve_predicate(claim)
+        if resolved is None or not ok:
+            return
+        prop, kind = resolved
+        subject = self.entity_iri(claim.subject)
+        self.check_class(claim, claim.subject, self.onto.graph.value(prop, RDFS.domain), "subject")
+        extra: list[tuple[Node, Node]] = []
+        obj: Node
+        if kind == "entity":
+            if not isinstance(claim.object, str) or claim.object not in self.data.entities:
+                self.err(claim.file, claim.object_line, f"unknown entity {claim.object!r} as object of {claim.predicate}")
+                return
+            self.check_class(claim, claim.object, self.onto.ranges.get(prop), "object")
+            obj = self.entity_iri(claim.object)
+        elif kind in ("quantity", "money"):
+            made = self.value_node(claim, kind)
+            if made is None:
+                return
+            obj, extra = made
+        elif kind == "external":
+            text = str(claim.object)
+            if not re.match(r"^https?://\S+$", text):
+                self.err(claim.file, claim.object_line, f"{claim.predicate} takes an absolute IRI, not {text!r}")
+                return
+            obj = URIRef(text)
+        else:
+            lit = self.literal(claim, prop)
+            if lit is None:
+                return
+            obj = lit
+        self.add_fact((subject, prop, obj), claim.source, here, claim=claim,
+                      locator=claim.locator, note=claim.note, extra=extra)
+
+    def run(self) -> Assembly:
+        for sid in sorted(self.data.sources):
+            self.add_source(self.data.sources[sid])
+        for slug in sorted(self.data.entities):
+            self.add_entity(slug)
+        for claim in self.data.claims:
+            self.add_claim(claim)
+        return self.out
+
+
+def assemble(data: DataSet, ontology: OntologyInfo, ns: Namespaces) -> Assembly:
+    """Build the named graphs; errors are collected in `Assembly.errors`, not raised."""
+    return Assembler(data, ontology, ns).run()
+
+

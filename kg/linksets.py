@@ -1,0 +1,87 @@
+"""VoID linksets: how many links the graph has into each external dataset, and by which predicate.
+
+The dataset description (/.well-known/void) lists one void:Linkset per (target dataset,
+link predicate) so that a crawler or a researcher knows, before querying, that the graph
+joins Wikidata (and how many entities it can join on). Counting is a SPARQL query, so it
+works the same on the embedded store and on a remote one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.namespaces import Namespaces
+from kg.store import Store
+
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+SKOS_CLOSE_MATCH = "http://www.w3.org/2004/02/skos/core#closeMatch"
+LINK_PREDICATES = (OWL_SAME_AS, SKOS_EXACT_MATCH, SKOS_CLOSE_MATCH)
+
+
+@dataclass(frozen=True)
+class TargetDataset:
+    """An external dataset our entities link into, recognised by its IRI space."""
+
+    key: str  # short name, usable in IRIs: {NS}dataset/linkset/{key}-{predicate}
+    title: str
+    uri_space: str  # void:uriSpace of the target
+    homepage: str
+    sparql_endpoint: str | None
+
+
+TARGETS: tuple[TargetDataset, ...] = (
+    TargetDataset("wikidata", "Wikidata", "http://www.wikidata.org/entity/",
+                  "https://www.wikidata.org/", "https://query.wikidata.org/sparql"),
+    TargetDataset("geonames", "GeoNames", "https://sws.geonames.org/",
+                  "https://www.geonames.org/", None),
+    TargetDataset("dbpedia", "DBpedia", "http://dbpedia.org/resource/",
+                  "https://www.dbpedia.org/", "https://dbpedia.org/sparql"),
+)
+
+
+@dataclass(frozen=True)
+class LinksetCount:
+    """One void:Linkset: links from our entities into `target` with `predicate`."""
+
+    target: TargetDataset
+    predicate: str  # full IRI of the link predicate
+    count: int  # distinct (our entity, external IRI) pairs
+    subjects: int  # distinct entities of ours that have such a link
+
+
+def linkset_query(namespaces: Namespaces) -> str:
+    """The SPARQL that counts links per (IRI space, predicate); subjects are our entities only.
+
+    Restricting subjects to `{NS}id/` leaves out the reasoner's symmetric copies
+    (wd:Q843 owl:sameAs our entity) and any claim node that mentions the link.
+    """
+    values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
+    spaces = " ".join(f'"{t.uri_space}"' for t in TARGETS)
+    return f"""SELECT ?space ?p (COUNT(DISTINCT ?pair) AS ?links) (COUNT(DISTINCT ?s) AS ?subjects)
+WHERE {{
+  VALUES ?p {{ {values} }}
+  VALUES ?space {{ {spaces} }}
+  ?s ?p ?o .
+  FILTER(isIRI(?o) && STRSTARTS(STR(?s), "{namespaces.entity("")}") && STRSTARTS(STR(?o), ?space))
+  BIND(CONCAT(STR(?s), " ", STR(?o)) AS ?pair)
+}}
+GROUP BY ?space ?p
+ORDER BY ?space ?p"""
+
+
+def linkset_counts(store: Store, namespaces: Namespaces | None = None) -> list[LinksetCount]:
+    """Links per target dataset and predicate, for the VoID description (zero counts omitted)."""
+    namespaces = namespaces or Namespaces()
+    by_space = {t.uri_space: t for t in TARGETS}
+    out = []
+    for row in store.select(linkset_query(namespaces)):
+        out.append(
+            LinksetCount(
+                target=by_space[row["space"].value],
+                predicate=row["p"].value,
+                count=int(row["links"].value),
+                subjects=int(row["subjects"].value),
+            )
+        )
+    return out

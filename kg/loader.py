@@ -1,0 +1,457 @@
+"""Reading the hand-edited YAML in `data/` into records, with every error located.
+
+Researchers edit these files by hand, so a mistake must be reported with its file and
+line and in words they understand, and all mistakes of a run at once: fixing one error
+per build would be a slow way to learn about ten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+SOURCE_KINDS = {
+    "official",
+    "news-agency",
+    "newspaper",
+    "opinion",
+    "encyclopedia",
+    "encyclopedia-mirror",
+    "aggregator",
+    "blog",
+    "trade-press",
+    "curation",
+    "dataset",
+}
+LEVELS = {"high", "medium", "low"}
+
+
+@dataclass(frozen=True, order=True)
+class DataError:
+    """One problem in the data, where it is."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class DataValidationError(Exception):
+    """The data has errors; `errors` lists all of them, sorted by file and line."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = sorted(set(errors))
+        lines = "\n".join(f"  {e}" for e in self.errors)
+        super().__init__(f"{len(self.errors)} error(s) in the data:\n{lines}")
+
+
+class Located(dict):
+    """A YAML mapping that remembers the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that keeps line numbers and leaves dates as the text the user wrote."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
+    loader.flatten_mapping(node)
+    mapping = Located()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in mapping:
+            raise yaml.MarkedYAMLError(
+                "while reading a mapping",
+                node.start_mark,
+                f"the key {key!r} appears twice",
+                key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+@dataclass
+class SourceRecord:
+    id: str
+    url: str
+    title: str
+    publisher: str
+    date: str | None
+    date_stated: str | None
+    kind: str
+    reliability: str
+    title_note: str | None = None
+    author: str | None = None
+    language: str | None = None
+    note: str | None = None
+    same_text_as: list[str] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
+class EntityRecord:
+    slug: str
+    cls: str
+    labels: dict[str, str]
+    alt_labels: dict[str, list[str]]
+    sources: list[str]
+    description: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
+class ClaimRecord:
+    subject: str
+    predicate: str
+    object: Any
+    source: str
+    locator: str | None
+    note: str | None
+    quote: str | None = None
+    confidence: str | None = None
+    as_spelled: str | None = None
+    role: str | None = None
+    role_label: str | None = None
+    as_of: str | None = None
+    recorded: str | None = None
+    id: str | None = None
+    file: str = ""
+    line: int = 0
+    object_line: int = 0
+
+
+@dataclass
+class DataSet:
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    entities: dict[str, EntityRecord] = field(default_factory=dict)
+    claims: list[ClaimRecord] = field(default_factory=list)
+
+
+SOURCE_KEYS = {
+    "id",
+    "url",
+    "title",
+    "title_note",
+    "publisher",
+    "author",
+    "date",
+    "date_stated",
+    "kind",
+    "reliability",
+    "language",
+    "note",
+    "same_text_as",
+}
+ENTITY_KEYS = {"slug", "class", "label", "alt_labels", "sources", "description"}
+CLAIM_KEYS = {
+    "subject",
+    "predicate",
+    "object",
+    "source",
+    "locator",
+    "note",
+    "quote",
+    "confidence",
+    "as_spelled",
+    "role",
+    "role_label",
+    "as_of",
+    "recorded",
+    "id",
+}
+FILE_KEYS = {"sources", "entities", "claims", "source", "recorded"}
+
+
+class _Reader:
+    """Collects records and errors from the files of one data directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = DataSet()
+        self.errors: list[DataError] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def error(self, file: str, line: int, message: str) -> None:
+        self.errors.append(DataError(file, line, message))
+
+    def read_all(self) -> None:
+        files = sorted(p for p in self.root.rglob("*.y*ml") if "queries" not in p.parts)
+        if not files:
+            self.error(str(self.root), 0, "no YAML files found in the data directory")
+        for path in files:
+            self.read_file(path)
+
+    def read_file(self, path: Path) -> None:
+        name = self.rel(path)
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        except UnicodeDecodeError as exc:
+            self.error(name, 1, f"the file is not UTF-8 text ({exc.reason})")
+            return
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            self.error(name, line, f"YAML syntax error: {exc.problem or exc.context}")
+            return
+        except yaml.YAMLError as exc:
+            self.error(name, 1, f"YAML error: {exc}")
+            return
+        if doc is None:
+            return
+        if not isinstance(doc, Located):
+            self.error(name, 1, "the file must be a mapping with 'sources', 'entities' or 'claims'")
+            return
+        for key in doc:
+            if key not in FILE_KEYS:
+                self.error(name, doc.key_lines[key], f"unknown top-level key {key!r}")
+        default_source = doc.get("source")
+        default_recorded = doc.get("recorded")
+        for key, handler in (
+            ("sources", self.read_source),
+            ("entities", self.read_entity),
+            ("claims", self.read_claim),
+        ):
+            items = doc.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.error(name, doc.key_lines[key], f"'{key}' must be a list")
+                continue
+            for item in items:
+                if not isinstance(item, Located):
+                    self.error(name, doc.key_lines[key], f"each entry of '{key}' must be a mapping")
+                    continue
+                if key == "claims":
+                    self.read_claim(item, name, default_source, default_recorded)
+                else:
+                    handler(item, name)  # type: ignore[operator]
+
+    def _check_keys(self, item: Located, allowed: set[str], what: str, name: str) -> None:
+        for key in item:
+            if key not in allowed:
+                self.error(name, item.key_lines[key], f"unknown field {key!r} in {what}")
+
+    def _text(self, item: Located, key: str, name: str, *, required: bool) -> str | None:
+        value = item.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(name, item.line, f"missing required field {key!r}")
+            return None
+        if not isinstance(value, str | int | float):
+            self.error(name, item.key_lines.get(key, item.line), f"{key!r} must be text")
+            return None
+        return str(value).strip()
+
+    def read_source(self, item: Located, name: str) -> None:
+        self._check_keys(item, SOURCE_KEYS, "a source", name)
+        sid = self._text(item, "id", name, required=True)
+        url = self._text(item, "url", name, required=True)
+        title = self._text(item, "title", name, required=True)
+        publisher = self._text(item, "publisher", name, required=True)
+        kind = self._text(item, "kind", name, required=True)
+        reliability = self._text(item, "reliability", name, required=True)
+        date = self._text(item, "date", name, required=False)
+        date_stated = self._text(item, "date_stated", name, required=False)
+        line = item.line
+        if sid and not SOURCE_ID_RE.match(sid):
+            self.error(name, line, f"source id {sid!r} may only hold letters, digits, '-' and '_'")
+        if url and not re.match(r"^https?://\S+$", url):
+            self.error(name, item.key_lines.get("url", line), f"url {url!r} is not an http(s) URL")
+        if kind and kind not in SOURCE_KINDS:
+            self.error(
+                name,
+                item.key_lines.get("kind", line),
+                f"unknown source kind {kind!r}; use one of: {', '.join(sorted(SOURCE_KINDS))}",
+            )
+        if reliability and reliability not in LEVELS:
+            self.error(
+                name, item.key_lines.get("reliability", line), "reliability must be high|medium|low"
+            )
+        if date is not None and not valid_date(date):
+            self.error(
+                name,
+                item.key_lines.get("date", line),
+                f"malformed date {date!r}: write YYYY, YYYY-MM or YYYY-MM-DD (or null and say "
+                "what the page states in date_stated)",
+            )
+        if date is None and not date_stated:
+            self.error(
+                name,
+                line,
+                f"source {sid}: give a date, or date_stated saying the page states none",
+            )
+        same = item.get("same_text_as") or []
+        if not isinstance(same, list):
+            self.error(name, line, "same_text_as must be a list of source ids")
+            same = []
+        if not all((sid, url, title, publisher, kind, reliability)):
+            return
+        assert sid and url and title and publisher and kind and reliability
+        if sid in self.data.sources:
+            first = self.data.sources[sid]
+            self.error(
+                name, line, f"duplicate source id {sid!r} (first defined at {first.file}:{first.line})"
+            )
+            return
+        self.data.sources[sid] = SourceRecord(
+            id=sid,
+            url=url,
+            title=title,
+            publisher=publisher,
+            date=date,
+            date_stated=date_stated,
+            kind=kind,
+            reliability=reliability,
+            title_note=self._text(item, "title_note", name, required=False),
+            author=self._text(item, "author", name, required=False),
+            language=self._text(item, "language", name, required=False),
+            note=self._text(item, "note", name, required=False),
+            same_text_as=[str(s) for s in same],
+            file=name,
+            line=line,
+        )
+
+    def read_entity(self, item: Located, name: str) -> None:
+        self._check_keys(item, ENTITY_KEYS, "an entity", name)
+        slug = self._text(item, "slug", name, required=True)
+        cls = self._text(item, "class", name, required=True)
+        line = item.line
+        labels_raw = item.get("label")
+        labels: dict[str, str] = {}
+        if isinstance(labels_raw, str):
+            labels = {"en": labels_raw}
+        elif isinstance(labels_raw, dict):
+            labels = {str(k): str(v).strip() for k, v in labels_raw.items() if v}
+        if "en" not in labels:
+            self.error(name, line, f"entity {slug!r} needs an English label (label: {{en: ...}})")
+        alt_raw = item.get("alt_labels") or {}
+        alt: dict[str, list[str]] = {}
+        if isinstance(alt_raw, dict):
+            for lang, values in alt_raw.items():
+                values = values if isinstance(values, list) else [values]
+                alt[str(lang)] = [str(v).strip() for v in values if v]
+        else:
+            self.error(name, line, "alt_labels must map a language to a list of labels")
+        sources = item.get("sources") or []
+        if not isinstance(sources, list) or not sources:
+            self.error(name, line, f"entity {slug!r} needs a non-empty list of sources")
+            sources = []
+        if slug and not SLUG_RE.match(slug):
+            self.error(
+                name, line, f"slug {slug!r} may only hold lower-case letters, digits and '-'"
+            )
+            return
+        if not slug or not cls:
+            return
+        if slug in self.data.entities:
+            first = self.data.entities[slug]
+            self.error(
+                name, line, f"duplicate entity slug {slug!r} (first defined at {first.file}:{first.line})"
+            )
+            return
+        self.data.entities[slug] = EntityRecord(
+            slug=slug,
+            cls=cls,
+            labels=labels,
+            alt_labels=alt,
+            sources=[str(s) for s in sources],
+            description=self._text(item, "description", name, required=False),
+            file=name,
+            line=line,
+        )
+
+    def read_claim(
+        self, item: Located, name: str, default_source: Any, default_recorded: Any
+    ) -> None:
+        self._check_keys(item, CLAIM_KEYS, "a claim", name)
+        subject = self._text(item, "subject", name, required=True)
+        predicate = self._text(item, "predicate", name, required=True)
+        source = item.get("source", default_source)
+        line = item.line
+        if "object" not in item or item["object"] is None or item["object"] == "":
+            self.error(name, line, "missing required field 'object'")
+            return
+        if source is None:
+            self.error(
+                name, line, "claim has no source: give 'source:' on the claim or at the top of the file"
+            )
+            return
+        if not subject or not predicate:
+            return
+        self.data.claims.append(
+            ClaimRecord(
+                subject=subject,
+                predicate=predicate,
+                object=item["object"],
+                source=str(source),
+                locator=self._text(item, "locator", name, required=False),
+                note=self._text(item, "note", name, required=False),
+                quote=self._text(item, "quote", name, required=False),
+                confidence=self._text(item, "confidence", name, required=False),
+                as_spelled=self._text(item, "as_spelled", name, required=False),
+                role=self._text(item, "role", name, required=False),
+                role_label=self._text(item, "role_label", name, required=False),
+                as_of=self._text(item, "as_of", name, required=False),
+                recorded=self._text(item, "recorded", name, required=False)
+                or (str(default_recorded) if default_recorded else None),
+                id=self._text(item, "id", name, required=False),
+                file=name,
+                line=line,
+                object_line=item.key_lines.get("object", line),
+            )
+        )
+
+
+def valid_date(text: str) -> bool:
+    match = DATE_RE.match(text)
+    if not match:
+        return False
+    month, day = match.group(2), match.group(3)
+    if month and not 1 <= int(month) <= 12:
+        return False
+    if day:
+        import datetime
+
+        try:
+            datetime.date(int(match.group(1)), int(month), int(day))
+        except ValueError:
+            return False
+    return True
+
+
+def read_data(data_dir: Path) -> tuple[DataSet, list[DataError]]:
+    """Read every YAML file under `data_dir` (except queries/); return records and errors."""
+    if not data_dir.is_dir():
+        return DataSet(), [DataError(str(data_dir), 0, "data directory not found")]
+    reader = _Reader(data_dir)
+    reader.read_all()
+    return reader.data, reader.errors

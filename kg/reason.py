@@ -1,0 +1,142 @@
+"""OWL reasoning with owlready2's HermiT: a consistency check and materialised types.
+
+The reasoner sees the ontology plus the curated entities (their asserted classes and the
+object-property facts between them). Data-property values are left out: HermiT does not
+know xsd:gYear, and dates are checked by SHACL instead. When the whole is inconsistent we
+stop the build and name the clash: HermiT only says "inconsistent", so we look for the
+individual whose asserted and domain/range-implied classes are declared disjoint and
+point at the YAML lines that made it so.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+from kg.namespaces import ONTOLOGY_IRI
+from kg.ontology import OntologyInfo
+
+
+class ReasoningError(Exception):
+    """The ontology with the data is inconsistent, or has unsatisfiable classes."""
+
+
+@dataclass
+class ReasoningResult:
+    inferred: Graph = field(default_factory=Graph)
+    individuals: int = 0
+
+
+def _abox(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Graph:
+    """Class assertions and object-property facts between our entities and value nodes."""
+    abox = Graph()
+    object_props = set(onto.object_properties.values())
+    for s, p, o in union:
+        if not isinstance(s, URIRef) or not str(s).startswith(prefixes):
+            continue
+        if p == RDF.type and o in set(onto.classes.values()):
+            abox.add((s, p, o))
+        elif p in object_props and isinstance(o, URIRef):
+            abox.add((s, p, o))
+    for s in set(abox.subjects()) | {o for o in abox.objects() if isinstance(o, URIRef)}:
+        abox.add((s, RDF.type, OWL.NamedIndividual))
+    return abox
+
+
+def reason(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> ReasoningResult:
+    """Run HermiT over ontology + data; return the inferred class assertions.
+
+    `prefixes` are the IRI prefixes of the individuals to reason about (entities and value
+    nodes); claims and source records stay out, they are bookkeeping, not domain facts.
+    """
+    from owlready2 import (
+        OwlReadyInconsistentOntologyError,
+        ThingClass,
+        World,
+        sync_reasoner_hermit,
+    )
+
+    abox = _abox(union, onto, prefixes)
+    combined = Graph()
+    for triple in onto.graph:
+        combined.add(triple)
+    for triple in abox:
+        combined.add(triple)
+    world = World()
+    with tempfile.TemporaryDirectory(prefix="prkg-reason-") as tmp:
+        path = Path(tmp) / "kb.nt"
+        combined.serialize(path, format="nt", encoding="utf-8")
+        ontology = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with ontology:
+                sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except OwlReadyInconsistentOntologyError as exc:
+            raise ReasoningError(
+                "The ontology and the data are inconsistent (HermiT). "
+                + explain_clash(abox, onto)
+            ) from exc
+    unsatisfiable = [
+        c.iri for c in world.inconsistent_classes() if isinstance(c, ThingClass)
+    ]
+    if unsatisfiable:
+        raise ReasoningError("Unsatisfiable classes: " + ", ".join(sorted(unsatisfiable)))
+    asserted = set(abox.triples((None, RDF.type, None)))
+    result = ReasoningResult()
+    for individual in world.individuals():
+        subject = URIRef(individual.iri)
+        result.individuals += 1
+        for cls in individual.INDIRECT_is_a:
+            if not isinstance(cls, ThingClass) or cls.iri == str(OWL.Thing):
+                continue
+            triple = (subject, RDF.type, URIRef(cls.iri))
+            if triple not in asserted:
+                result.inferred.add(triple)
+    # The ontology header and punned terms are not data individuals.
+    result.inferred.remove((URIRef(ONTOLOGY_IRI), None, None))
+    return result
+
+
+def implied_classes(abox: Graph, onto: OntologyInfo) -> dict[Node, dict[URIRef, str]]:
+    """For each individual: every class it has (asserted or by domain/range), and why."""
+    why: dict[Node, dict[URIRef, str]] = {}
+    for s, p, o in abox:
+        if p == RDF.type:
+            if o != OWL.NamedIndividual:
+                why.setdefault(s, {})[o] = "asserted"
+            continue
+        domain = onto.graph.value(p, RDFS.domain)
+        rng = onto.graph.value(p, RDFS.range)
+        if isinstance(domain, URIRef):
+            why.setdefault(s, {}).setdefault(domain, f"subject of {p}")
+        if isinstance(rng, URIRef):
+            why.setdefault(o, {}).setdefault(rng, f"object of {p}")
+    closed: dict[Node, dict[URIRef, str]] = {}
+    for node, classes in why.items():
+        full: dict[URIRef, str] = {}
+        for cls, reason_text in classes.items():
+            for sup in onto.superclasses.get(cls, {cls}):
+                full.setdefault(sup, f"{reason_text} ({cls} ⊑ {sup})" if sup != cls else reason_text)
+        closed[node] = full
+    return closed
+
+
+def explain_clash(abox: Graph, onto: OntologyInfo) -> str:
+    """Name individuals whose classes are declared disjoint, with the reason for each class."""
+    pairs = onto.disjoint_pairs()
+    lines: list[str] = []
+    for node, classes in sorted(implied_classes(abox, onto).items(), key=lambda kv: str(kv[0])):
+        for pair in pairs:
+            a, b = sorted(pair)
+            if a in classes and b in classes:
+                lines.append(
+                    f"{node} would be both {a} ({classes[a]}) and {b} ({classes[b]}), "
+                    "which are disjoint"
+                )
+    if not lines:
+        return "No simple disjointness clash found; inspect the ontology with Protégé."
+    return "Clash: " + "; ".join(sorted(set(lines)))

@@ -1,0 +1,491 @@
+"""An in-memory index of the graph's entities for reconciliation, suggest and data extension.
+
+OpenRefine sends batches of names and expects answers in well under a second, and the
+graph is small (hundreds of entities), so the service reads every entity's labels (all
+languages, alternative labels included), types and facts once and answers from memory.
+The index is rebuilt when the store changes (see `api.reconcile`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.namespaces import PRKG, Namespaces
+from kg.store import Row, Store, Term
+from kg.textmatch import normalise, prefix_match, similarity
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# Properties that describe claims and documents, not the entities themselves.
+PROVENANCE_PROPERTIES = frozenset(
+    str(PRKG[name])
+    for name in (
+        "locator note quote asSpelled asOf recordedOn roleLabel dateStatement titleStatement "
+        "confidence role sourceKind reliability sameSourceAs amount minAmount maxAmount unit "
+        "currency"
+    ).split()
+)
+# Pseudo-properties offered besides the ontology's: the external identifiers.
+WIKIDATA_PROPERTY = "wikidata"
+SAME_AS_PROPERTY = "sameAs"
+
+MATCH_THRESHOLD = 95.0  # name score needed for `match: true`
+MATCH_MARGIN = 10.0  # and this much ahead of the next distinct candidate
+
+
+@dataclass
+class IndexedEntity:
+    """One entity as the reconciliation service shows it."""
+
+    iri: str
+    slug: str
+    name: str
+    labels: list[tuple[str, str | None]] = field(default_factory=list)  # (text, language)
+    types: set[str] = field(default_factory=set)
+    description: str | None = None
+    external: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClassInfo:
+    iri: str
+    local: str
+    name: str
+    description: str | None
+    ancestors: set[str]
+
+
+@dataclass
+class PropertyInfo:
+    iri: str
+    local: str
+    name: str
+    description: str | None
+    kind: str  # "object" or "datatype"
+    range: str | None = None
+
+
+@dataclass
+class Candidate:
+    entity: IndexedEntity
+    score: float
+    name_score: float
+    matched_label: str
+    features: list[dict[str, Any]]
+    disagrees: bool = False
+    match: bool = False
+
+
+@dataclass
+class LabelIndex:
+    """Entities, classes and properties of one store, ready to search."""
+
+    namespaces: Namespaces
+    entities: dict[str, IndexedEntity] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    properties: dict[str, PropertyInfo] = field(default_factory=dict)
+    facts: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
+    value_text: dict[str, str] = field(default_factory=dict)
+
+    # --- identifiers -------------------------------------------------------------------
+    def entity_for(self, ident: str) -> IndexedEntity | None:
+        """An entity by slug or full IRI."""
+        ident = ident.strip()
+        prefix = self.namespaces.entity("")
+        if ident.startswith(prefix):
+            ident = ident[len(prefix) :]
+        return self.entities.get(ident)
+
+    def class_for(self, ident: str) -> ClassInfo | None:
+        """A class by local name ('City'), curie ('prkg:City') or IRI."""
+        local = _local(ident, str(PRKG))
+        return self.classes.get(str(PRKG) + local)
+
+    def property_id(self, ident: str) -> str | None:
+        """The canonical id of a property: a prkg IRI, or one of the pseudo-properties."""
+        if ident in (WIKIDATA_PROPERTY, SAME_AS_PROPERTY):
+            return ident
+        iri = str(PRKG) + _local(ident, str(PRKG))
+        return iri if iri in self.properties else None
+
+    # --- reconciliation ----------------------------------------------------------------
+    def reconcile(
+        self,
+        query: str,
+        *,
+        types: list[str] | None = None,
+        properties: list[tuple[str, Any]] | None = None,
+        limit: int = 5,
+    ) -> list[Candidate]:
+        """Candidates for one reconciliation query, best first, with match flags set.
+
+        Scores are 0..100. The name counts for 70 and the property constraints for 30
+        when constraints are given; an entity that lacks a constrained property counts
+        half for it (unknown is not a disagreement), one whose value differs counts zero
+        and is never a match.
+        """
+        wanted = self._wanted_types(types)
+        scored: list[Candidate] = []
+        for entity in self.entities.values():
+            if wanted is not None and not self._has_type(entity, wanted):
+                continue
+            name_score, label = self._name_score(query, entity) if query else (0.0, "")
+            features: list[dict[str, Any]] = [{"id": "name", "value": round(name_score, 1)}]
+            score = name_score
+            disagrees = False
+            if properties:
+                parts = []
+                for pid, value in properties:
+                    agreement = self.property_agrees(entity.slug, pid, value)
+                    if agreement is None:
+                        parts.append(0.5)
+                    else:
+                        parts.append(1.0 if agreement else 0.0)
+                        disagrees = disagrees or not agreement
+                        features.append({"id": f"property:{pid}", "value": agreement})
+                prop_score = 100.0 * sum(parts) / len(parts)
+                score = 0.7 * name_score + 0.3 * prop_score if query else prop_score
+            if score < 30.0:
+                continue
+            scored.append(
+                Candidate(entity, round(score, 1), name_score, label, features, disagrees)
+            )
+        scored.sort(key=lambda c: (-c.score, c.entity.name))
+        if scored:
+            top = scored[0]
+            runner_up = scored[1].score if len(scored) > 1 else 0.0
+            top.match = (
+                top.name_score >= MATCH_THRESHOLD
+                and not top.disagrees
+                and top.score - runner_up >= MATCH_MARGIN
+                and top.score >= 85.0
+            ) or (not query and not top.disagrees and top.score == 100.0 and runner_up < 100.0)
+        return scored[: max(limit, 1)]
+
+    def _name_score(self, query: str, entity: IndexedEntity) -> tuple[float, str]:
+        best, best_label = 0.0, entity.name
+        for text, _lang in entity.labels:
+            value = similarity(query, text)
+            if value > best:
+                best, best_label = value, text
+                if value == 1.0:
+                    break
+        return 100.0 * best, best_label
+
+    def _wanted_types(self, types: list[str] | None) -> set[str] | None:
+        if not types:
+            return None
+        wanted = set()
+        for t in types:
+            info = self.class_for(t)
+            wanted.add(info.iri if info else t)
+        return wanted
+
+    def _has_type(self, entity: IndexedEntity, wanted: set[str]) -> bool:
+        for t in entity.types:
+            info = self.classes.get(t)
+            if (info.ancestors if info else {t}) & wanted:
+                return True
+        return False
+
+    # --- property values ---------------------------------------------------------------
+    def values(self, slug: str, pid: str) -> list[Term]:
+        """The values of one property of one entity (pseudo-properties included)."""
+        entity = self.entities.get(slug)
+        if entity is None:
+            return []
+        if pid == WIKIDATA_PROPERTY:
+            return [Term("uri", x) for x in entity.external if x.startswith(WIKIDATA_ENTITY)]
+        if pid == SAME_AS_PROPERTY:
+            return [Term("uri", x) for x in entity.external]
+        return self.facts.get(slug, {}).get(pid, [])
+
+    def property_agrees(self, slug: str, pid: str, value: Any) -> bool | None:
+        """Does the entity's value of `pid` agree with `value`? None when it has none."""
+        canonical = self.property_id(pid)
+        if canonical is None:
+            return None
+        terms = self.values(slug, canonical)
+        if not terms:
+            return None
+        wanted = value if isinstance(value, list) else [value]
+        return any(self._term_agrees(term, w) for term in terms for w in wanted)
+
+    def _term_agrees(self, term: Term, wanted: Any) -> bool:
+        if isinstance(wanted, dict):
+            wanted = wanted.get("id") or wanted.get("name") or ""
+        text = str(wanted).strip()
+        if not text:
+            return False
+        if term.kind == "uri":
+            target = self.entity_for(term.value)
+            if target is not None:
+                if text in (target.slug, target.iri):
+                    return True
+                return any(similarity(text, label) >= 0.9 for label, _ in target.labels)
+            if term.value.startswith(WIKIDATA_ENTITY):
+                return text in (term.value, term.value[len(WIKIDATA_ENTITY) :])
+            return text == term.value
+        if term.kind == "literal":
+            try:
+                return float(text) == float(term.value)
+            except ValueError:
+                return normalise(text) == normalise(term.value)
+        return False
+
+    def display_value(self, term: Term) -> dict[str, Any]:
+        """A value as the data extension protocol writes it (`id`/`name`, `str`, `float`...)."""
+        if term.kind == "uri":
+            target = self.entity_for(term.value)
+            if target is not None:
+                return {"id": target.slug, "name": target.name}
+            if term.value in self.value_text:
+                return {"str": self.value_text[term.value]}
+            if term.value.startswith(WIKIDATA_ENTITY):
+                return {"str": term.value[len(WIKIDATA_ENTITY) :]}
+            return {"str": term.value}
+        dt = term.datatype or ""
+        if dt == XSD + "integer":
+            return {"int": int(term.value)}
+        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+            return {"float": float(term.value)}
+        if dt == XSD + "date" and re.match(r"^\d{4}-\d{2}-\d{2}$", term.value):
+            return {"date": f"{term.value}T00:00:00Z"}
+        if dt == XSD + "boolean":
+            return {"str": term.value}
+        return {"str": term.value}
+
+    # --- suggest -----------------------------------------------------------------------
+    def suggest_entities(
+        self, prefix: str, *, types: list[str] | None = None
+    ) -> list[IndexedEntity]:
+        wanted = self._wanted_types(types)
+        hits = []
+        for entity in self.entities.values():
+            if wanted is not None and not self._has_type(entity, wanted):
+                continue
+            if any(prefix_match(prefix, text) for text, _ in entity.labels):
+                hits.append(entity)
+        return sorted(hits, key=lambda e: (not normalise(e.name).startswith(normalise(prefix)),
+                                           e.name))
+
+    def suggest_classes(self, prefix: str) -> list[ClassInfo]:
+        hits = [
+            c for c in self.classes.values()
+            if prefix_match(prefix, c.name) or prefix_match(prefix, c.local)
+        ]
+        return sorted(hits, key=lambda c: c.name)
+
+    def suggest_properties(self, prefix: str) -> list[PropertyInfo]:
+        hits = [
+            p for p in self.all_properties()
+            if prefix_match(prefix, p.name) or prefix_match(prefix, p.local)
+        ]
+        return sorted(hits, key=lambda p: p.name)
+
+    def all_properties(self) -> list[PropertyInfo]:
+        """The ontology's entity properties plus the external-identifier pseudo-properties."""
+        extra = [
+            PropertyInfo(WIKIDATA_PROPERTY, WIKIDATA_PROPERTY, "Wikidata ID", "Wikidata QID of "
+                         "the entity (from owl:sameAs / skos:exactMatch links)", "datatype"),
+            PropertyInfo(SAME_AS_PROPERTY, SAME_AS_PROPERTY, "same as (external IRI)",
+                         "IRIs of the same entity in other datasets", "object"),
+        ]
+        return sorted(self.properties.values(), key=lambda p: p.name) + extra
+
+    def propose_properties(self, type_id: str | None, limit: int) -> list[PropertyInfo]:
+        """Properties that entities of the type actually have, most used first."""
+        wanted = self._wanted_types([type_id]) if type_id else None
+        counts: dict[str, int] = defaultdict(int)
+        for entity in self.entities.values():
+            if wanted is not None and not self._has_type(entity, wanted):
+                continue
+            for pid in self.facts.get(entity.slug, {}):
+                counts[pid] += 1
+            if entity.external:
+                counts[SAME_AS_PROPERTY] += 1
+                if any(x.startswith(WIKIDATA_ENTITY) for x in entity.external):
+                    counts[WIKIDATA_PROPERTY] += 1
+        by_id = {p.iri: p for p in self.all_properties()}
+        ranked = sorted((pid for pid in counts if pid in by_id), key=lambda p: (-counts[p], p))
+        return [by_id[pid] for pid in ranked[:limit]]
+
+    def property_public_id(self, info: PropertyInfo) -> str:
+        return info.local
+
+
+def _local(ident: str, namespace: str) -> str:
+    ident = ident.strip()
+    if ident.startswith(namespace):
+        return ident[len(namespace) :]
+    if ident.startswith("prkg:"):
+        return ident[5:]
+    return ident
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def build_index(store: Store, namespaces: Namespaces) -> LabelIndex:
+    """Read entities (labels in every language, types, facts, external ids) and the ontology."""
+    index = LabelIndex(namespaces)
+    entity_prefix = namespaces.entity("")
+    prkg = str(PRKG)
+
+    for row in store.select(_CLASSES.replace("PRKG_NS", prkg)):
+        iri = row["c"].value
+        info = index.classes.get(iri)
+        if info is None:
+            info = index.classes[iri] = ClassInfo(
+                iri, iri[len(prkg) :], _text(row, "label") or iri[len(prkg) :],
+                _text(row, "def"), {iri},
+            )
+        if "sup" in row:
+            info.ancestors.add(row["sup"].value)
+
+    for row in store.select(_PROPERTIES.replace("PRKG_NS", prkg)):
+        iri = row["p"].value
+        if iri in PROVENANCE_PROPERTIES or iri in index.properties:
+            continue
+        kind = "object" if row["kind"].value.endswith("ObjectProperty") else "datatype"
+        index.properties[iri] = PropertyInfo(
+            iri, iri[len(prkg) :], _text(row, "label") or iri[len(prkg) :], _text(row, "def"),
+            kind, _text(row, "range"),
+        )
+
+    names: dict[str, dict[str | None, str]] = defaultdict(dict)
+    for row in store.select(_LABELS.replace("ENTITY_NS", entity_prefix)):
+        iri, label = row["e"].value, row["l"]
+        slug = iri[len(entity_prefix) :]
+        entity = index.entities.setdefault(slug, IndexedEntity(iri, slug, label.value))
+        pair = (label.value, label.lang)
+        if pair not in entity.labels:
+            entity.labels.append(pair)
+        if row["p"].value != SKOS_ALT:
+            names[slug].setdefault(label.lang, label.value)
+    for slug, by_lang in names.items():
+        entity = index.entities[slug]
+        entity.name = by_lang.get("en") or by_lang.get(None) or next(iter(by_lang.values()))
+        # Preferred labels first, so a tie between labels reports the preferred one.
+        preferred = set(by_lang.items())
+        entity.labels.sort(key=lambda pair: (pair[1], pair[0]) not in preferred)
+
+    for row in store.select(_TYPES.replace("ENTITY_NS", entity_prefix).replace("PRKG_NS", prkg)):
+        entity = index.entity_for(row["e"].value)
+        if entity is not None:
+            entity.types.add(row["c"].value)
+
+    for row in store.select(_EXTERNAL.replace("ENTITY_NS", entity_prefix)):
+        entity = index.entity_for(row["e"].value)
+        if entity is not None and row["x"].value not in entity.external:
+            entity.external.append(row["x"].value)
+
+    for row in store.select(_FACTS.replace("ENTITY_NS", entity_prefix).replace("PRKG_NS", prkg)):
+        entity = index.entity_for(row["e"].value)
+        pid = row["p"].value
+        if entity is None or pid in PROVENANCE_PROPERTIES:
+            continue
+        bucket = index.facts.setdefault(entity.slug, {}).setdefault(pid, [])
+        if row["o"] not in bucket:
+            bucket.append(row["o"])
+        if pid == str(PRKG.description) and entity.description is None:
+            entity.description = row["o"].value
+
+    for row in store.select(_DESCRIPTIONS.replace("ENTITY_NS", entity_prefix)):
+        entity = index.entity_for(row["e"].value)
+        if entity is not None:  # the editors' description wins over a fact's
+            entity.description = row["d"].value
+
+    for row in store.select(_VALUES.replace("PRKG_NS", prkg)):
+        index.value_text[row["v"].value] = _value_text(row)
+    return index
+
+
+def _text(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    return term.value if term is not None else None
+
+
+def _value_text(row: Row) -> str:
+    unit = _text(row, "unit") or _text(row, "currency") or ""
+    if "amount" in row:
+        number = row["amount"].value
+    else:
+        number = "–".join(x for x in (_text(row, "min"), _text(row, "max")) if x)
+    return f"{number} {unit}".strip()
+
+
+_CLASSES = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?c ?label ?def ?sup WHERE {
+  ?c a owl:Class . FILTER(isIRI(?c) && STRSTARTS(STR(?c), "PRKG_NS"))
+  OPTIONAL { ?c rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
+  OPTIONAL { ?c skos:definition ?def FILTER(LANGMATCHES(LANG(?def), "en")) }
+  OPTIONAL { ?c rdfs:subClassOf+ ?sup FILTER(isIRI(?sup)) }
+}"""
+
+_PROPERTIES = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?p ?kind ?label ?def ?range WHERE {
+  VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty }
+  ?p a ?kind . FILTER(STRSTARTS(STR(?p), "PRKG_NS"))
+  OPTIONAL { ?p rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
+  OPTIONAL { ?p skos:definition ?def FILTER(LANGMATCHES(LANG(?def), "en")) }
+  OPTIONAL { ?p rdfs:range ?range FILTER(isIRI(?range)) }
+}"""
+
+_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?e ?p ?l WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel }
+  ?e ?p ?l . FILTER(isIRI(?e) && STRSTARTS(STR(?e), "ENTITY_NS") && isLiteral(?l))
+}"""
+
+_TYPES = """
+SELECT DISTINCT ?e ?c WHERE {
+  ?e a ?c . FILTER(STRSTARTS(STR(?e), "ENTITY_NS") && STRSTARTS(STR(?c), "PRKG_NS"))
+}"""
+
+_EXTERNAL = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?e ?x WHERE {
+  ?e owl:sameAs|skos:exactMatch ?x .
+  FILTER(STRSTARTS(STR(?e), "ENTITY_NS") && isIRI(?x) && !STRSTARTS(STR(?x), "ENTITY_NS"))
+} ORDER BY ?e ?x"""
+
+_DESCRIPTIONS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?e (SAMPLE(?text) AS ?d) WHERE {
+  ?e rdfs:comment ?text . FILTER(STRSTARTS(STR(?e), "ENTITY_NS"))
+  FILTER(LANG(?text) = "" || LANGMATCHES(LANG(?text), "en"))
+} GROUP BY ?e"""
+
+_FACTS = """
+SELECT DISTINCT ?e ?p ?o WHERE {
+  ?e ?p ?o . FILTER(STRSTARTS(STR(?e), "ENTITY_NS") && STRSTARTS(STR(?p), "PRKG_NS"))
+} ORDER BY ?e ?p ?o"""
+
+_VALUES = """
+SELECT ?v ?amount ?min ?max ?unit ?currency WHERE {
+  { SELECT DISTINCT ?v WHERE { ?v <PRKG_NSamount>|<PRKG_NSminAmount>|<PRKG_NSmaxAmount> ?x } }
+  OPTIONAL { ?v <PRKG_NSamount> ?amount }
+  OPTIONAL { ?v <PRKG_NSminAmount> ?min }
+  OPTIONAL { ?v <PRKG_NSmaxAmount> ?max }
+  OPTIONAL { ?v <PRKG_NSunit> ?unit }
+  OPTIONAL { ?v <PRKG_NScurrency> ?currency }
+}"""

@@ -1,0 +1,44 @@
+"""Shared fixtures: one real build of data/ per test session, opened read-only by tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.settings import Settings
+from kg.build import build
+from kg.layout import StoreLayout
+from kg.namespaces import Namespaces
+from kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))  # override: developers only
+ONTOLOGY_DIR = ROOT / "ontology"
+
+
+@pytest.fixture(scope="session")
+def built_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store directory built by the real pipeline from the real data/."""
+    store_dir = tmp_path_factory.mktemp("store")
+    build(DATA_DIR, store_dir, log=lambda _msg: None)
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_store(built_store_dir: Path) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(StoreLayout(built_store_dir).oxigraph_dir(), read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def namespaces() -> Namespaces:
+    return Namespaces()
+
+
+@pytest.fixture
+def app_settings(built_store_dir: Path) -> Settings:
+    return Settings(store_dir=built_store_dir, data_dir=DATA_DIR)

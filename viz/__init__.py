@@ -1,0 +1,1 @@
+"""Graph views: view models built from queries, rendered with pyvis and vis-timeline."""
