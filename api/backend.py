@@ -21,6 +21,7 @@ def open_configured_store(settings: Settings) -> Store:
     layout = StoreLayout(settings.store_dir)
     if layout.current_build() is None:
         raise StoreUnavailable(
-            f"No built store in {settings.store_dir}: run `prkg build --store {settings.store_dir}`."
+            f"No built store in {settings.store_dir}: "
+            f"run `prkg build --store {settings.store_dir}`."
         )
     return EmbeddedStore(layout.oxigraph_dir(), read_only=True)

@@ -112,7 +112,9 @@ class Assembler:
         doc = self.doc_iri(src.id)
         g.add((doc, RDF.type, PRKG.SourceDocument))
         g.add((doc, RDF.type, PROV.Entity))
-        g.add((doc, RDF.type, SCHEMA.NewsArticle if src.kind in NEWS_KINDS else SCHEMA.CreativeWork))
+        g.add(
+            (doc, RDF.type, SCHEMA.NewsArticle if src.kind in NEWS_KINDS else SCHEMA.CreativeWork)
+        )
         g.add((doc, RDFS.label, Literal(src.title)))
         g.add((doc, DCTERMS.title, Literal(src.title)))
         g.add((doc, DCTERMS.publisher, Literal(src.publisher)))
@@ -202,29 +204,54 @@ class Assembler:
         here = f"{rec.file}:{rec.line}"
         cls = self.onto.classes.get(rec.cls)
         if cls is None:
-            self.err(rec.file, rec.line, f"entity {slug!r}: unknown class {rec.cls!r}{self._hint(rec.cls, self.onto.classes)}")
+            self.err(
+                rec.file,
+                rec.line,
+                f"entity {slug!r}: unknown class {rec.cls!r}"
+                f"{self._hint(rec.cls, self.onto.classes)}",
+            )
             return
         iri = self.entity_iri(slug)
         for sid in rec.sources:
             if sid not in self.data.sources:
                 self.err(rec.file, rec.line, f"entity {slug!r}: unknown source id {sid!r}")
                 continue
-            self.add_fact((iri, RDF.type, cls), sid, here, locator="whole document",
-                          note=f"The document attests this {rec.cls}.")
+            self.add_fact(
+                (iri, RDF.type, cls),
+                sid,
+                here,
+                locator="whole document",
+                note=f"The document attests this {rec.cls}.",
+            )
         if CURATION_SOURCE not in self.data.sources:
             self.err(rec.file, rec.line, f"the curation source {CURATION_SOURCE!r} is not defined")
             return
         locator = f"{rec.file}, line {rec.line}"
         for lang, text in sorted(rec.labels.items()):
-            self.add_fact((iri, RDFS.label, Literal(text, lang=lang)), CURATION_SOURCE, here,
-                          locator=locator, note="Editors' label.")
+            self.add_fact(
+                (iri, RDFS.label, Literal(text, lang=lang)),
+                CURATION_SOURCE,
+                here,
+                locator=locator,
+                note="Editors' label.",
+            )
         for lang, values in sorted(rec.alt_labels.items()):
             for text in values:
-                self.add_fact((iri, SKOS.altLabel, Literal(text, lang=lang)), CURATION_SOURCE,
-                              here, locator=locator, note="Another spelling seen in the sources.")
+                self.add_fact(
+                    (iri, SKOS.altLabel, Literal(text, lang=lang)),
+                    CURATION_SOURCE,
+                    here,
+                    locator=locator,
+                    note="Another spelling seen in the sources.",
+                )
         if rec.description:
-            self.add_fact((iri, RDFS.comment, Literal(rec.description, lang="en")),
-                          CURATION_SOURCE, here, locator=locator, note="Editors' description.")
+            self.add_fact(
+                (iri, RDFS.comment, Literal(rec.description, lang="en")),
+                CURATION_SOURCE,
+                here,
+                locator=locator,
+                note="Editors' description.",
+            )
 
     @staticmethod
     def _hint(name: str, known: dict[str, URIRef]) -> str:
@@ -247,7 +274,9 @@ class Assembler:
         self.err(claim.file, claim.line, f"unknown predicate {name!r}{self._hint(local, known)}")
         return None
 
-    def value_node(self, claim: ClaimRecord, kind: str) -> tuple[URIRef, list[tuple[Node, Node]]] | None:
+    def value_node(
+        self, claim: ClaimRecord, kind: str
+    ) -> tuple[URIRef, list[tuple[Node, Node]]] | None:
         obj = claim.object
         line = claim.object_line
         if not isinstance(obj, dict):
@@ -257,11 +286,19 @@ class Assembler:
         allowed = {"amount", "min", "max", "unit" if kind == "quantity" else "currency"}
         unknown = set(obj) - allowed
         if unknown:
-            self.err(claim.file, line, f"unknown field(s) {sorted(unknown)} in the value; allowed: {sorted(allowed)}")
+            self.err(
+                claim.file,
+                line,
+                f"unknown field(s) {sorted(unknown)} in the value; allowed: {sorted(allowed)}",
+            )
             return None
         props: list[tuple[Node, Node]] = []
         numbers: dict[str, Decimal] = {}
-        for key, prop in (("amount", PRKG.amount), ("min", PRKG.minAmount), ("max", PRKG.maxAmount)):
+        for key, prop in (
+            ("amount", PRKG.amount),
+            ("min", PRKG.minAmount),
+            ("max", PRKG.maxAmount),
+        ):
             if key in obj:
                 try:
                     numbers[key] = Decimal(str(obj[key]))
@@ -285,7 +322,11 @@ class Assembler:
         else:
             currency = str(obj.get("currency") or "")
             if not CURRENCY_RE.match(currency):
-                self.err(claim.file, line, f"currency must be an ISO 4217 code like USD, not {currency!r}")
+                self.err(
+                    claim.file,
+                    line,
+                    f"currency must be an ISO 4217 code like USD, not {currency!r}",
+                )
                 return None
             props.append((PRKG.currency, Literal(currency)))
             props.insert(0, (RDF.type, PRKG.MonetaryAmount))
@@ -303,7 +344,12 @@ class Assembler:
         text = str(value).strip()
         if kind == "temporal":
             if not valid_date(text):
-                self.err(claim.file, line, f"malformed date {text!r} for {claim.predicate}: write YYYY, YYYY-MM or YYYY-MM-DD")
+                self.err(
+                    claim.file,
+                    line,
+                    f"malformed date {text!r} for {claim.predicate}: "
+                    "write YYYY, YYYY-MM or YYYY-MM-DD",
+                )
                 return None
             return date_literal(text)
         if kind == "integer":
@@ -320,7 +366,7 @@ class Assembler:
         return Literal(text)
 
     def check_class(self, claim: ClaimRecord, slug: str, expected: Any, what: str) -> None:
-        """Domain/range check with a located message (the reasoner would only say 'inconsistent')."""
+        """Domain/range check with a located message (HermiT would only say 'inconsistent')."""
         if not isinstance(expected, URIRef) or not str(expected).startswith(str(PRKG)):
             return
         actual = self.class_of(slug)
@@ -354,7 +400,11 @@ class Assembler:
                 self.err(claim.file, claim.line, f"malformed date {value!r} in {key}")
                 ok = False
         if not claim.locator:
-            self.err(claim.file, claim.line, "claim has no locator: say where in the source (e.g. 'para 3')")
+            self.err(
+                claim.file,
+                claim.line,
+                "claim has no locator: say where in the source (e.g. 'para 3')",
+            )
             ok = False
         if claim.quote and len(claim.quote.split()) > 40:
             self.err(claim.file, claim.line, "quote is longer than 40 words: keep quotes short")
@@ -369,7 +419,11 @@ class Assembler:
         obj: Node
         if kind == "entity":
             if not isinstance(claim.object, str) or claim.object not in self.data.entities:
-                self.err(claim.file, claim.object_line, f"unknown entity {claim.object!r} as object of {claim.predicate}")
+                self.err(
+                    claim.file,
+                    claim.object_line,
+                    f"unknown entity {claim.object!r} as object of {claim.predicate}",
+                )
                 return
             self.check_class(claim, claim.object, self.onto.ranges.get(prop), "object")
             obj = self.entity_iri(claim.object)
@@ -381,7 +435,11 @@ class Assembler:
         elif kind == "external":
             text = str(claim.object)
             if not re.match(r"^https?://\S+$", text):
-                self.err(claim.file, claim.object_line, f"{claim.predicate} takes an absolute IRI, not {text!r}")
+                self.err(
+                    claim.file,
+                    claim.object_line,
+                    f"{claim.predicate} takes an absolute IRI, not {text!r}",
+                )
                 return
             obj = URIRef(text)
         else:
@@ -389,8 +447,15 @@ class Assembler:
             if lit is None:
                 return
             obj = lit
-        self.add_fact((subject, prop, obj), claim.source, here, claim=claim,
-                      locator=claim.locator, note=claim.note, extra=extra)
+        self.add_fact(
+            (subject, prop, obj),
+            claim.source,
+            here,
+            claim=claim,
+            locator=claim.locator,
+            note=claim.note,
+            extra=extra,
+        )
 
     def run(self) -> Assembly:
         for sid in sorted(self.data.sources):
@@ -405,5 +470,3 @@ class Assembler:
 def assemble(data: DataSet, ontology: OntologyInfo, ns: Namespaces) -> Assembly:
     """Build the named graphs; errors are collected in `Assembly.errors`, not raised."""
     return Assembler(data, ontology, ns).run()
-
-

@@ -202,7 +202,6 @@ def build(
             build_dir=str(build_dir),
         )
         store.close()
-        del oxs
         summary.seconds = round(time.perf_counter() - started, 2)
         (build_dir / "build.json").write_text(
             json.dumps(asdict(summary), indent=2, ensure_ascii=False), encoding="utf-8"
@@ -244,7 +243,11 @@ def _entities_by_class(union: Graph, onto: OntologyInfo, ns: Namespaces) -> dict
 def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) -> None:
     """The dataset as TriG and N-Quads, the union as Turtle, the ontology as Turtle and RDF/XML."""
     out.mkdir(parents=True, exist_ok=True)
-    prefixes = {k: v for k, v in ns.prefixes().items() if k in {"prkg", "rdf", "rdfs", "xsd", "owl", "skos", "dct", "prov", "schema", "id", "src"}}
+    prefixes = {
+        k: v
+        for k, v in ns.prefixes().items()
+        if k in {"prkg", "rdf", "rdfs", "xsd", "owl", "skos", "dct", "prov", "schema", "id", "src"}
+    }
     store.dump(str(out / "dataset.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
     store.dump(str(out / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     union = store.query(

@@ -29,27 +29,42 @@ def _label(iri: str) -> str:
 def coverage_markdown(store: Store, namespace: str) -> str:
     ns = Namespaces(namespace)
     entity = ns.entity("")
-    kinds = store.select(PREFIXES + """
-        SELECT ?kind (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?doc a prkg:SourceDocument ; prkg:sourceKind ?kind }
-        GROUP BY ?kind ORDER BY DESC(?n) ?kind""")
-    classes = store.select(PREFIXES + f"""
+    kinds = store.select(
+        PREFIXES
+        + """
+        SELECT ?kind (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+          ?doc a prkg:SourceDocument ; prkg:sourceKind ?kind }
+        GROUP BY ?kind ORDER BY DESC(?n) ?kind"""
+    )
+    classes = store.select(
+        PREFIXES
+        + f"""
         SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
           GRAPH ?g {{ ?e a ?class }} FILTER(STRSTARTS(STR(?e), "{entity}"))
           FILTER(STRSTARTS(STR(?class), "https://w3id.org/prkg/ontology#"))
           FILTER(?g != <{ns.inferred_graph}>) }}
-        GROUP BY ?class ORDER BY DESC(?n) ?class""")
-    claims = store.select(PREFIXES + """
+        GROUP BY ?class ORDER BY DESC(?n) ?class"""
+    )
+    claims = store.select(
+        PREFIXES
+        + """
         SELECT ?level (COUNT(?c) AS ?n) WHERE { ?c a prkg:Claim ; prkg:confidence ?level }
-        GROUP BY ?level ORDER BY ?level""")
-    decades = store.select(PREFIXES + f"""
+        GROUP BY ?level ORDER BY ?level"""
+    )
+    decades = store.select(
+        PREFIXES
+        + f"""
         SELECT ?decade (COUNT(DISTINCT ?e) AS ?n) WHERE {{
           ?e rdf:type/rdfs:subClassOf* prkg:Event . FILTER(STRSTARTS(STR(?e), "{entity}"))
           {{ ?e prkg:date ?d }} UNION {{ ?e prkg:startDate ?d }}
           BIND(CONCAT(SUBSTR(STR(?d), 1, 3), "0s") AS ?decade) }}
-        GROUP BY ?decade ORDER BY ?decade""")
+        GROUP BY ?decade ORDER BY ?decade"""
+    )
     # Disagreements are counted on literal and quantity values (dates, capacities, amounts):
     # entity-valued properties such as participants are many-valued by nature.
-    disputed = store.select(PREFIXES + f"""
+    disputed = store.select(
+        PREFIXES
+        + f"""
         SELECT (COUNT(*) AS ?n) WHERE {{ {{
           SELECT DISTINCT ?s ?p WHERE {{
             ?c1 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o1 ; prov:wasDerivedFrom ?d1 .
@@ -58,17 +73,30 @@ def coverage_markdown(store: Store, namespace: str) -> str:
             FILTER(isLiteral(?o1) || STRSTARTS(STR(?o1), "{ns.value("")}"))
             FILTER(?p NOT IN (rdfs:label, rdfs:comment, <http://www.w3.org/2004/02/skos/core#altLabel>,
                               prkg:description, prkg:status))
-          }} }} }}""")
+          }} }} }}"""
+    )
     total_claims = sum(int(str(r["n"])) for r in claims)
     parts = [
-        _table("Sources by kind", ("kind", "sources"),
-               [(_label(str(r["kind"])), str(r["n"])) for r in kinds]),
-        _table("Entities by class (asserted)", ("class", "entities"),
-               [(_label(str(r["class"])), str(r["n"])) for r in classes]),
-        _table(f"Claims by confidence (total {total_claims})", ("confidence", "claims"),
-               [(_label(str(r["level"])), str(r["n"])) for r in claims]),
-        _table("Events per decade", ("decade", "events"),
-               [(str(r["decade"]), str(r["n"])) for r in decades]),
+        _table(
+            "Sources by kind",
+            ("kind", "sources"),
+            [(_label(str(r["kind"])), str(r["n"])) for r in kinds],
+        ),
+        _table(
+            "Entities by class (asserted)",
+            ("class", "entities"),
+            [(_label(str(r["class"])), str(r["n"])) for r in classes],
+        ),
+        _table(
+            f"Claims by confidence (total {total_claims})",
+            ("confidence", "claims"),
+            [(_label(str(r["level"])), str(r["n"])) for r in claims],
+        ),
+        _table(
+            "Events per decade",
+            ("decade", "events"),
+            [(str(r["decade"]), str(r["n"])) for r in decades],
+        ),
         f"Disputed (subject, property) pairs, where sources give different values: "
         f"{disputed[0]['n'] if disputed else 0}",
     ]

@@ -41,7 +41,7 @@ _PREFIX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 def _curie(iri: str) -> str:
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and iri != ns:
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -114,10 +114,16 @@ SELECT ?e ?p ?o WHERE {{
     for iri in sorted(data):
         props = data[iri]
         labels = {t.lang or "": t.value for t in props.get(RDFS + "label", [])}
-        external = [t.value for t in props.get(OWL + "sameAs", []) + props.get(SKOS + "exactMatch", [])
-                    if t.is_uri and not t.value.startswith(prefix)]
-        classes = [_local(t.value, str(PRKG)) for t in props.get(RDF + "type", [])
-                   if t.value.startswith(str(PRKG))]
+        external = [
+            t.value
+            for t in props.get(OWL + "sameAs", []) + props.get(SKOS + "exactMatch", [])
+            if t.is_uri and not t.value.startswith(prefix)
+        ]
+        classes = [
+            _local(t.value, str(PRKG))
+            for t in props.get(RDF + "type", [])
+            if t.value.startswith(str(PRKG))
+        ]
         if not classes and not labels:
             continue  # an IRI only mentioned, not an entity of ours
         out.append(
@@ -200,8 +206,9 @@ WHERE {{
                 "object_label": labels.get(obj.value, values.get(obj.value, ""))
                 if obj.is_uri
                 else "",
-                "object_datatype": _curie(obj.datatype) if obj.datatype else
-                ("@" + obj.lang if obj.lang else ("iri" if obj.is_uri else "")),
+                "object_datatype": _curie(obj.datatype)
+                if obj.datatype
+                else ("@" + obj.lang if obj.lang else ("iri" if obj.is_uri else "")),
                 "source_id": text("sid") or _local(row["doc"].value, namespaces.source("")),
                 "source_title": text("title"),
                 "publisher": text("publisher"),
@@ -339,8 +346,10 @@ def entity_document(
         doc.setdefault(term, []).append(value)
     # single values unwrapped, so keys read like plain JSON
     for key, value in list(doc.items()):
-        if isinstance(value, list) and len(value) == 1 and key not in (
-            "sameAs", "exactMatch", "closeMatch"
+        if (
+            isinstance(value, list)
+            and len(value) == 1
+            and key not in ("sameAs", "exactMatch", "closeMatch")
         ):
             doc[key] = value[0]
         elif isinstance(value, dict) and key != "@context":
@@ -358,8 +367,10 @@ def write_exports(store: Store, out_dir: Path, namespaces: Namespaces | None = N
     files = {
         "entities.csv": entities_csv(store, namespaces),
         "claims.csv": claims_csv(store, namespaces),
-        "context.jsonld": json.dumps(context_jsonld(store, namespaces), indent=2,
-                                     ensure_ascii=False) + "\n",
+        "context.jsonld": json.dumps(
+            context_jsonld(store, namespaces), indent=2, ensure_ascii=False
+        )
+        + "\n",
     }
     paths = []
     for name, text in files.items():

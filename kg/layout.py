@@ -70,15 +70,19 @@ class StoreLayout:
         self.prune(keep=build)
 
     def prune(self, keep: Path) -> None:
-        """Remove builds other than `keep` (unfinished ones included).
+        """Remove finished builds other than `keep`, and leftovers of dead builders.
 
-        A server that still has an old build open keeps reading it: removal of open files
-        is deferred by the OS until the server restarts.
+        A build still being written by another live process is left alone. A server that
+        still has an old build open keeps reading it: the OS frees removed files only when
+        the last reader closes them.
         """
         if not self.builds.exists():
             return
         for child in self.builds.iterdir():
-            if child.resolve() != keep.resolve():
+            if child.resolve() == keep.resolve():
+                continue
+            finished = (child / "build.json").exists()
+            if finished or not _builder_alive(child.name):
                 shutil.rmtree(child, ignore_errors=True)
 
     def discard(self, build: Path) -> None:
@@ -91,3 +95,17 @@ class StoreLayout:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _builder_alive(name: str) -> bool:
+    """Is the process that created build directory `name` (stamp-pid-n) still running?"""
+    parts = name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return int(parts[1]) != os.getpid()

@@ -31,12 +31,23 @@ class TargetDataset:
 
 
 TARGETS: tuple[TargetDataset, ...] = (
-    TargetDataset("wikidata", "Wikidata", "http://www.wikidata.org/entity/",
-                  "https://www.wikidata.org/", "https://query.wikidata.org/sparql"),
-    TargetDataset("geonames", "GeoNames", "https://sws.geonames.org/",
-                  "https://www.geonames.org/", None),
-    TargetDataset("dbpedia", "DBpedia", "http://dbpedia.org/resource/",
-                  "https://www.dbpedia.org/", "https://dbpedia.org/sparql"),
+    TargetDataset(
+        "wikidata",
+        "Wikidata",
+        "http://www.wikidata.org/entity/",
+        "https://www.wikidata.org/",
+        "https://query.wikidata.org/sparql",
+    ),
+    TargetDataset(
+        "geonames", "GeoNames", "https://sws.geonames.org/", "https://www.geonames.org/", None
+    ),
+    TargetDataset(
+        "dbpedia",
+        "DBpedia",
+        "http://dbpedia.org/resource/",
+        "https://www.dbpedia.org/",
+        "https://dbpedia.org/sparql",
+    ),
 )
 
 

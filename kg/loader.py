@@ -213,7 +213,7 @@ class _Reader:
     def read_file(self, path: Path) -> None:
         name = self.rel(path)
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
         except UnicodeDecodeError as exc:
             self.error(name, 1, f"the file is not UTF-8 text ({exc.reason})")
             return
@@ -319,7 +319,9 @@ class _Reader:
         if sid in self.data.sources:
             first = self.data.sources[sid]
             self.error(
-                name, line, f"duplicate source id {sid!r} (first defined at {first.file}:{first.line})"
+                name,
+                line,
+                f"duplicate source id {sid!r} (first defined at {first.file}:{first.line})",
             )
             return
         self.data.sources[sid] = SourceRecord(
@@ -375,7 +377,9 @@ class _Reader:
         if slug in self.data.entities:
             first = self.data.entities[slug]
             self.error(
-                name, line, f"duplicate entity slug {slug!r} (first defined at {first.file}:{first.line})"
+                name,
+                line,
+                f"duplicate entity slug {slug!r} (first defined at {first.file}:{first.line})",
             )
             return
         self.data.entities[slug] = EntityRecord(
@@ -402,7 +406,9 @@ class _Reader:
             return
         if source is None:
             self.error(
-                name, line, "claim has no source: give 'source:' on the claim or at the top of the file"
+                name,
+                line,
+                "claim has no source: give 'source:' on the claim or at the top of the file",
             )
             return
         if not subject or not predicate:

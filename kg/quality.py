@@ -42,7 +42,11 @@ def load_rules(ns: Namespaces) -> list[Rule]:
             for part in ("id/", "graph/", "value/", "source/"):
                 text = text.replace(DEFAULT_NAMESPACE + part, ns.base + part)
         title = next(
-            (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# rule:")),
+            (
+                line.split(":", 1)[1].strip()
+                for line in text.splitlines()
+                if line.startswith("# rule:")
+            ),
             path.stem,
         )
         rules.append(Rule(path.stem, title, text))

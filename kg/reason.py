@@ -36,12 +36,12 @@ def _abox(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Graph:
     """Class assertions and object-property facts between our entities and value nodes."""
     abox = Graph()
     object_props = set(onto.object_properties.values())
+    classes = set(onto.classes.values())
     for s, p, o in union:
         if not isinstance(s, URIRef) or not str(s).startswith(prefixes):
             continue
-        if p == RDF.type and o in set(onto.classes.values()):
-            abox.add((s, p, o))
-        elif p in object_props and isinstance(o, URIRef):
+        is_class_assertion = p == RDF.type and o in classes
+        if is_class_assertion or (p in object_props and isinstance(o, URIRef)):
             abox.add((s, p, o))
     for s in set(abox.subjects()) | {o for o in abox.objects() if isinstance(o, URIRef)}:
         abox.add((s, RDF.type, OWL.NamedIndividual))
@@ -77,12 +77,9 @@ def reason(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Reaso
                 sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except OwlReadyInconsistentOntologyError as exc:
             raise ReasoningError(
-                "The ontology and the data are inconsistent (HermiT). "
-                + explain_clash(abox, onto)
+                "The ontology and the data are inconsistent (HermiT). " + explain_clash(abox, onto)
             ) from exc
-    unsatisfiable = [
-        c.iri for c in world.inconsistent_classes() if isinstance(c, ThingClass)
-    ]
+    unsatisfiable = [c.iri for c in world.inconsistent_classes() if isinstance(c, ThingClass)]
     if unsatisfiable:
         raise ReasoningError("Unsatisfiable classes: " + ", ".join(sorted(unsatisfiable)))
     asserted = set(abox.triples((None, RDF.type, None)))
@@ -120,7 +117,9 @@ def implied_classes(abox: Graph, onto: OntologyInfo) -> dict[Node, dict[URIRef, 
         full: dict[URIRef, str] = {}
         for cls, reason_text in classes.items():
             for sup in onto.superclasses.get(cls, {cls}):
-                full.setdefault(sup, f"{reason_text} ({cls} ⊑ {sup})" if sup != cls else reason_text)
+                full.setdefault(
+                    sup, f"{reason_text} ({cls} ⊑ {sup})" if sup != cls else reason_text
+                )
         closed[node] = full
     return closed
 

@@ -28,11 +28,27 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # Properties that describe claims and documents, not the entities themselves.
 PROVENANCE_PROPERTIES = frozenset(
     str(PRKG[name])
-    for name in (
-        "locator note quote asSpelled asOf recordedOn roleLabel dateStatement titleStatement "
-        "confidence role sourceKind reliability sameSourceAs amount minAmount maxAmount unit "
-        "currency"
-    ).split()
+    for name in [
+        "locator",
+        "note",
+        "quote",
+        "asSpelled",
+        "asOf",
+        "recordedOn",
+        "roleLabel",
+        "dateStatement",
+        "titleStatement",
+        "confidence",
+        "role",
+        "sourceKind",
+        "reliability",
+        "sameSourceAs",
+        "amount",
+        "minAmount",
+        "maxAmount",
+        "unit",
+        "currency",
+    ]
 )
 # Pseudo-properties offered besides the ontology's: the external identifiers.
 WIKIDATA_PROPERTY = "wikidata"
@@ -275,19 +291,22 @@ class LabelIndex:
                 continue
             if any(prefix_match(prefix, text) for text, _ in entity.labels):
                 hits.append(entity)
-        return sorted(hits, key=lambda e: (not normalise(e.name).startswith(normalise(prefix)),
-                                           e.name))
+        return sorted(
+            hits, key=lambda e: (not normalise(e.name).startswith(normalise(prefix)), e.name)
+        )
 
     def suggest_classes(self, prefix: str) -> list[ClassInfo]:
         hits = [
-            c for c in self.classes.values()
+            c
+            for c in self.classes.values()
             if prefix_match(prefix, c.name) or prefix_match(prefix, c.local)
         ]
         return sorted(hits, key=lambda c: c.name)
 
     def suggest_properties(self, prefix: str) -> list[PropertyInfo]:
         hits = [
-            p for p in self.all_properties()
+            p
+            for p in self.all_properties()
             if prefix_match(prefix, p.name) or prefix_match(prefix, p.local)
         ]
         return sorted(hits, key=lambda p: p.name)
@@ -295,10 +314,20 @@ class LabelIndex:
     def all_properties(self) -> list[PropertyInfo]:
         """The ontology's entity properties plus the external-identifier pseudo-properties."""
         extra = [
-            PropertyInfo(WIKIDATA_PROPERTY, WIKIDATA_PROPERTY, "Wikidata ID", "Wikidata QID of "
-                         "the entity (from owl:sameAs / skos:exactMatch links)", "datatype"),
-            PropertyInfo(SAME_AS_PROPERTY, SAME_AS_PROPERTY, "same as (external IRI)",
-                         "IRIs of the same entity in other datasets", "object"),
+            PropertyInfo(
+                WIKIDATA_PROPERTY,
+                WIKIDATA_PROPERTY,
+                "Wikidata ID",
+                "Wikidata QID of the entity (from owl:sameAs / skos:exactMatch links)",
+                "datatype",
+            ),
+            PropertyInfo(
+                SAME_AS_PROPERTY,
+                SAME_AS_PROPERTY,
+                "same as (external IRI)",
+                "IRIs of the same entity in other datasets",
+                "object",
+            ),
         ]
         return sorted(self.properties.values(), key=lambda p: p.name) + extra
 
@@ -346,8 +375,11 @@ def build_index(store: Store, namespaces: Namespaces) -> LabelIndex:
         info = index.classes.get(iri)
         if info is None:
             info = index.classes[iri] = ClassInfo(
-                iri, iri[len(prkg) :], _text(row, "label") or iri[len(prkg) :],
-                _text(row, "def"), {iri},
+                iri,
+                iri[len(prkg) :],
+                _text(row, "label") or iri[len(prkg) :],
+                _text(row, "def"),
+                {iri},
             )
         if "sup" in row:
             info.ancestors.add(row["sup"].value)
@@ -358,8 +390,12 @@ def build_index(store: Store, namespaces: Namespaces) -> LabelIndex:
             continue
         kind = "object" if row["kind"].value.endswith("ObjectProperty") else "datatype"
         index.properties[iri] = PropertyInfo(
-            iri, iri[len(prkg) :], _text(row, "label") or iri[len(prkg) :], _text(row, "def"),
-            kind, _text(row, "range"),
+            iri,
+            iri[len(prkg) :],
+            _text(row, "label") or iri[len(prkg) :],
+            _text(row, "def"),
+            kind,
+            _text(row, "range"),
         )
 
     names: dict[str, dict[str | None, str]] = defaultdict(dict)

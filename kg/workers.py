@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import queue
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -39,7 +40,10 @@ from kg.store import (
     rows_from_json,
 )
 
-RDF_FORMATS: dict[str, ox.RdfFormat] = {**GRAPH_FORMATS, "application/ld+json": ox.RdfFormat.JSON_LD}
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    **GRAPH_FORMATS,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
 JSON_RESULTS = "application/sparql-results+json"
 _ERRORS: dict[str, type[StoreError]] = {
     "QuerySyntaxError": QuerySyntaxError,
@@ -79,6 +83,21 @@ def _term_json(term: object) -> dict:
     }
 
 
+_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its dataset with FROM / FROM NAMED (outside strings and IRIs).
+
+    pyoxigraph's `use_default_graph_as_union` would silently override FROM, so it is only
+    set for queries without a dataset clause.
+    """
+    return re.search(r"(?i)\bFROM\b", _NOISE.sub(" ", query)) is not None
+
+
 def execute(
     store: ox.Store,
     query: str,
@@ -91,7 +110,7 @@ def execute(
     kwargs: dict[str, object] = {}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
+    elif not has_dataset_clause(query):
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -139,7 +158,10 @@ def _serve(path: str, conn: Connection, max_rows: int) -> None:
                     store = EmbeddedStore(Path(path), read_only=True).oxigraph
                 except StoreUnavailable as exc:
                     raise exc
-            reply = ("ok", execute(store, query, media_type, default_graphs, named_graphs, max_rows))
+            reply = (
+                "ok",
+                execute(store, query, media_type, default_graphs, named_graphs, max_rows),
+            )
         except StoreError as exc:
             name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "StoreError"
             reply = ("error", name, str(exc))

@@ -39,7 +39,7 @@ def normal(value: str) -> str:
         number = Decimal(value)
     except InvalidOperation:
         return value
-    return format(number.normalize(), "f") if number == number.to_integral() or True else value
+    return format(number.normalize(), "f")
 
 
 def answer_rows(rows: list[dict], variables: list[str]) -> frozenset[tuple[str, ...]]:

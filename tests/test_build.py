@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from competency_questions import answer_rows, load_questions
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from competency_questions import answer_rows, load_questions
 from kg.build import BuildError, build
 from kg.layout import StoreLayout
 from kg.loader import DataValidationError
@@ -86,6 +86,7 @@ def write_data(root: Path, **files: str) -> Path:
 
 # --- the real graph -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("question", load_questions(), ids=lambda q: q.id)
 def test_competency_question(question, fixture_store: EmbeddedStore) -> None:
     head = re.search(r"SELECT\s+(?:DISTINCT\s+)?((?:\?\w+\s*)+)", question.sparql, re.I)
@@ -95,7 +96,9 @@ def test_competency_question(question, fixture_store: EmbeddedStore) -> None:
     assert answer_rows(rows, variables) == question.expect, question.question
 
 
-def test_every_fact_has_a_sourced_claim(fixture_store: EmbeddedStore, namespaces: Namespaces) -> None:
+def test_every_fact_has_a_sourced_claim(
+    fixture_store: EmbeddedStore, namespaces: Namespaces
+) -> None:
     assert run_rules(fixture_store, namespaces) == []
     # And independently of the rule files: count facts about entities with no claim.
     unsourced = fixture_store.select("""
@@ -116,12 +119,14 @@ def test_founding_article_graph_holds_record_facts_and_claims(fixture_store: Emb
         SELECT ?title ?publisher ?issued ?url WHERE {{ GRAPH {g} {{
           <https://w3id.org/prkg/source/S01> a <https://w3id.org/prkg/ontology#SourceDocument>,
               <http://www.w3.org/ns/prov#Entity>, <https://schema.org/NewsArticle> ;
-            <http://purl.org/dc/terms/title> ?title ; <http://purl.org/dc/terms/publisher> ?publisher ;
+            <http://purl.org/dc/terms/title> ?title ;
+            <http://purl.org/dc/terms/publisher> ?publisher ;
             <http://purl.org/dc/terms/issued> ?issued ; <https://schema.org/url> ?url }} }}""")
     assert [str(r["publisher"]) for r in record] == ["Dawn"]
     assert record[0]["issued"].datatype == "http://www.w3.org/2001/XMLSchema#date"
     counts = fixture_store.select(f"""
-        SELECT (COUNT(?c) AS ?claims) WHERE {{ GRAPH {g} {{ ?c a <https://w3id.org/prkg/ontology#Claim> }} }}""")
+        SELECT (COUNT(?c) AS ?claims)
+        WHERE {{ GRAPH {g} {{ ?c a <https://w3id.org/prkg/ontology#Claim> }} }}""")
     assert int(str(counts[0]["claims"])) >= 60
 
 
@@ -157,51 +162,104 @@ def test_dumps_written_and_consistent(built_store_dir: Path) -> None:
 
 # --- the command line ---------------------------------------------------------------------------
 
+
 def run_prkg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=180, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_cli_build_then_query_round_trip(tmp_path: Path) -> None:
     data = write_data(tmp_path)
-    built = run_prkg("build", "--data", str(data), "--store", str(tmp_path / "st"),
-                     "--dist", str(tmp_path / "dist"), cwd=tmp_path)
+    built = run_prkg(
+        "build",
+        "--data",
+        str(data),
+        "--store",
+        str(tmp_path / "st"),
+        "--dist",
+        str(tmp_path / "dist"),
+        cwd=tmp_path,
+    )
     assert built.returncode == 0, built.stderr
     assert "sources: 2" in built.stderr and "Protocol: 1" in built.stderr
     assert (tmp_path / "dist" / "dataset.trig").exists()
-    query = run_prkg("query", "--store", str(tmp_path / "st"), "--format", "csv",
-                     "SELECT ?p WHERE { <https://w3id.org/prkg/id/deal> "
-                     "<https://w3id.org/prkg/ontology#party> ?p } ORDER BY ?p", cwd=tmp_path)
+    query = run_prkg(
+        "query",
+        "--store",
+        str(tmp_path / "st"),
+        "--format",
+        "csv",
+        "SELECT ?p WHERE { <https://w3id.org/prkg/id/deal> "
+        "<https://w3id.org/prkg/ontology#party> ?p } ORDER BY ?p",
+        cwd=tmp_path,
+    )
     assert query.returncode == 0, query.stderr
-    assert query.stdout.split() == ["p", "https://w3id.org/prkg/id/pakistan",
-                                    "https://w3id.org/prkg/id/russia"]
-    bad = run_prkg("query", "--store", str(tmp_path / "st"), "SELECT * WHERE { ?s ?p }", cwd=tmp_path)
+    assert query.stdout.split() == [
+        "p",
+        "https://w3id.org/prkg/id/pakistan",
+        "https://w3id.org/prkg/id/russia",
+    ]
+    bad = run_prkg(
+        "query", "--store", str(tmp_path / "st"), "SELECT * WHERE { ?s ?p }", cwd=tmp_path
+    )
     assert bad.returncode == 2 and "does not parse" in bad.stderr
 
 
 # --- bad input ------------------------------------------------------------------------------------
 
 BAD_CASES = {
-    "yaml-syntax": ({"claims__c.yaml": "claims:\n- subject: deal\n  predicate: [party\n"},
-                    ["data/claims/c.yaml:4", "YAML syntax error"]),
-    "unknown-entity": ({"claims__c.yaml": CLAIMS.replace("object: russia", "object: rusia")},
-                       ["data/claims/c.yaml:10", "unknown entity 'rusia'"]),
-    "unknown-predicate": ({"claims__c.yaml": CLAIMS.replace("predicate: party\n  object: russia",
-                                                           "predicate: partyy\n  object: russia")},
-                          ["data/claims/c.yaml:8", "unknown predicate 'partyy'", "did you mean party"]),
-    "unknown-source": ({"claims__c.yaml": CLAIMS.replace("source: T1", "source: T9")},
-                       ["data/claims/c.yaml:3", "unknown source id 'T9'"]),
-    "malformed-date": ({"sources.yaml": SOURCES.replace("date: 2025-07-12", "date: 12/07/2025")},
-                       ["data/sources.yaml:6", "malformed date '12/07/2025'"]),
-    "duplicate-id": ({"entities__more.yaml": "entities:\n- slug: deal\n  class: Protocol\n"
-                      "  label: {en: Again}\n  sources: [T1]\n"},
-                     ["data/entities/more.yaml:2", "duplicate entity slug 'deal'",
-                      "first defined at data/entities/e.yaml:10"]),
-    "claim-without-source": ({"claims__c.yaml": CLAIMS.replace("source: T1\n", "")},
-                             ["data/claims/c.yaml:2", "claim has no source"]),
-    "wrong-class": ({"claims__c.yaml": CLAIMS + "- {subject: pakistan, predicate: signatory, "
-                     "object: russia, locator: x, note: y}\n"},
-                    ["subject 'pakistan' is a State, but signatory expects a Agreement"]),
+    "yaml-syntax": (
+        {"claims__c.yaml": "claims:\n- subject: deal\n  predicate: [party\n"},
+        ["data/claims/c.yaml:4", "YAML syntax error"],
+    ),
+    "unknown-entity": (
+        {"claims__c.yaml": CLAIMS.replace("object: russia", "object: rusia")},
+        ["data/claims/c.yaml:10", "unknown entity 'rusia'"],
+    ),
+    "unknown-predicate": (
+        {
+            "claims__c.yaml": CLAIMS.replace(
+                "predicate: party\n  object: russia", "predicate: partyy\n  object: russia"
+            )
+        },
+        ["data/claims/c.yaml:8", "unknown predicate 'partyy'", "did you mean party"],
+    ),
+    "unknown-source": (
+        {"claims__c.yaml": CLAIMS.replace("source: T1", "source: T9")},
+        ["data/claims/c.yaml:3", "unknown source id 'T9'"],
+    ),
+    "malformed-date": (
+        {"sources.yaml": SOURCES.replace("date: 2025-07-12", "date: 12/07/2025")},
+        ["data/sources.yaml:6", "malformed date '12/07/2025'"],
+    ),
+    "duplicate-id": (
+        {
+            "entities__more.yaml": "entities:\n- slug: deal\n  class: Protocol\n"
+            "  label: {en: Again}\n  sources: [T1]\n"
+        },
+        [
+            "data/entities/more.yaml:2",
+            "duplicate entity slug 'deal'",
+            "first defined at data/entities/e.yaml:10",
+        ],
+    ),
+    "claim-without-source": (
+        {"claims__c.yaml": CLAIMS.replace("source: T1\n", "")},
+        ["data/claims/c.yaml:2", "claim has no source"],
+    ),
+    "wrong-class": (
+        {
+            "claims__c.yaml": CLAIMS + "- {subject: pakistan, predicate: signatory, "
+            "object: russia, locator: x, note: y}\n"
+        },
+        ["subject 'pakistan' is a State, but signatory expects a Agreement"],
+    ),
 }
 
 
@@ -218,7 +276,8 @@ def test_bad_input_stops_build_with_located_message(case: str, tmp_path: Path) -
 
 def test_all_errors_reported_at_once(tmp_path: Path) -> None:
     claims = CLAIMS.replace("object: russia", "object: rusia").replace(
-        "object: pakistan", "object: pakistn")
+        "object: pakistan", "object: pakistn"
+    )
     data = write_data(tmp_path, **{"claims__c.yaml": claims})
     with pytest.raises(DataValidationError) as info:
         build(data, tmp_path / "st", **QUIET)
@@ -236,8 +295,10 @@ def test_failed_build_leaves_previous_store_untouched(tmp_path: Path) -> None:
         build(bad, store_dir, **QUIET)
     assert layout.current_build() == before
     store = EmbeddedStore(layout.oxigraph_dir(), read_only=True)
-    assert store.ask("ASK { <https://w3id.org/prkg/id/deal> "
-                     "<https://w3id.org/prkg/ontology#party> <https://w3id.org/prkg/id/russia> }")
+    assert store.ask(
+        "ASK { <https://w3id.org/prkg/id/deal> "
+        "<https://w3id.org/prkg/ontology#party> <https://w3id.org/prkg/id/russia> }"
+    )
 
 
 def test_rebuild_is_deterministic(tmp_path: Path) -> None:
@@ -260,7 +321,7 @@ def test_rebuild_keeps_update_graph(tmp_path: Path) -> None:
     layout = StoreLayout(store_dir)
     ns = Namespaces()
     raw = ox.Store(str(layout.oxigraph_dir()))
-    raw.update(f"INSERT DATA {{ GRAPH <{ns.updates_graph}> {{ <urn:x> <urn:y> \"kept\" }} }}")
+    raw.update(f'INSERT DATA {{ GRAPH <{ns.updates_graph}> {{ <urn:x> <urn:y> "kept" }} }}')
     raw.flush()
     del raw
     build(data, store_dir, **QUIET)

@@ -27,9 +27,18 @@ def test_ontology_metadata(onto: OntologyInfo) -> None:
     header = URIRef("https://w3id.org/prkg/ontology")
     g = onto.graph
     assert (header, RDF.type, OWL.Ontology) in g
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, DCTERMS.license,
-                 DCTERMS.created, DCTERMS.modified, OWL.versionIRI, OWL.versionInfo,
-                 VANN.preferredNamespacePrefix, VANN.preferredNamespaceUri):
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.creator,
+        DCTERMS.license,
+        DCTERMS.created,
+        DCTERMS.modified,
+        OWL.versionIRI,
+        OWL.versionInfo,
+        VANN.preferredNamespacePrefix,
+        VANN.preferredNamespaceUri,
+    ):
         assert g.value(header, prop) is not None, f"ontology header lacks {prop}"
     assert str(g.value(header, VANN.preferredNamespaceUri)) == str(PRKG)
 
@@ -39,18 +48,23 @@ def test_required_classes_exist(onto: OntologyInfo) -> None:
     InternationalOrganization Agreement IntergovernmentalAgreement MemorandumOfUnderstanding
     Protocol Contract Facility SteelMill PowerPlant Pipeline OilGasField Refinery Place Event
     Signing Meeting Visit Commissioning Closure Announcement Shipment Project SourceDocument
-    Claim""".split()
+    Claim""".split()  # noqa: SIM905 (a word list reads best as text)
     missing = [c for c in required if c not in onto.classes]
     assert not missing
 
 
 def test_every_term_has_english_label_and_definition(onto: OntologyInfo) -> None:
     g = onto.graph
-    terms = [*onto.classes.values(), *onto.object_properties.values(),
-             *onto.datatype_properties.values()]
+    terms = [
+        *onto.classes.values(),
+        *onto.object_properties.values(),
+        *onto.datatype_properties.values(),
+    ]
     assert len(terms) > 80
     for term in terms:
-        labels = [lab for lab in g.objects(term, RDFS.label) if getattr(lab, "language", None) == "en"]
+        labels = [
+            lab for lab in g.objects(term, RDFS.label) if getattr(lab, "language", None) == "en"
+        ]
         assert labels, f"{term} has no English label"
         definitions = [d for d in g.objects(term, SKOS.definition) if d.language == "en"]
         assert definitions, f"{term} has no English definition"
@@ -65,14 +79,23 @@ def test_properties_have_domain_and_range(onto: OntologyInfo) -> None:
 
 def test_aligned_with_standard_vocabularies(onto: OntologyInfo) -> None:
     """Each vocabulary researchers know is reached by a subclass, subproperty or SKOS link."""
-    targets = {str(o) for s, p, o in onto.graph
-               if p in (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.closeMatch, SKOS.exactMatch)
-               and str(s).startswith(str(PRKG))}
-    for vocab in ("http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#",
-                  "http://xmlns.com/foaf/0.1/", "https://schema.org/",
-                  "http://semanticweb.cs.vu.nl/2009/11/sem/", "http://www.w3.org/2006/time#",
-                  "https://spec.edmcouncil.org/fibo/", "http://www.opengis.net/ont/geosparql#",
-                  "http://purl.org/dc/terms/"):
+    targets = {
+        str(o)
+        for s, p, o in onto.graph
+        if p in (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.closeMatch, SKOS.exactMatch)
+        and str(s).startswith(str(PRKG))
+    }
+    for vocab in (
+        "http://www.w3.org/ns/prov#",
+        "http://www.w3.org/ns/org#",
+        "http://xmlns.com/foaf/0.1/",
+        "https://schema.org/",
+        "http://semanticweb.cs.vu.nl/2009/11/sem/",
+        "http://www.w3.org/2006/time#",
+        "https://spec.edmcouncil.org/fibo/",
+        "http://www.opengis.net/ont/geosparql#",
+        "http://purl.org/dc/terms/",
+    ):
         assert any(t.startswith(vocab) for t in targets), f"no alignment with {vocab}"
 
 
@@ -116,8 +139,11 @@ def test_shapes_accept_valid_examples(path: Path, onto: OntologyInfo) -> None:
 
 @pytest.mark.parametrize("path", sorted((EXAMPLES / "invalid").glob("*.ttl")), ids=lambda p: p.name)
 def test_shapes_reject_invalid_examples_for_their_reason(path: Path, onto: OntologyInfo) -> None:
-    expected = next(line.split(":", 1)[1].strip() for line in path.read_text().splitlines()
-                    if line.startswith("# expect:"))
+    expected = next(
+        line.split(":", 1)[1].strip()
+        for line in path.read_text().splitlines()
+        if line.startswith("# expect:")
+    )
     data = Graph().parse(path)
     violations = check_shapes(data, load_shapes(ONTOLOGY_DIR), onto.graph)
     assert violations, f"{path.name} should not conform"
