@@ -180,26 +180,36 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 def cmd_link(args: argparse.Namespace) -> int:
     from kg import linking
+    from kg.namespaces import Namespaces
 
-    if args.link_command == "suggest":
-        from kg.namespaces import Namespaces
-
-        count = linking.suggest_links(open_store(args), Namespaces(args.namespace),
-                                      args.wikidata, args.output)
-        print(f"Wrote {count} candidate(s) to {args.output}; set accept: true to keep one.",
-              file=sys.stderr)
-    else:
-        count = linking.accept_links(args.review, args.data)
-        print(f"Added {count} accepted link(s) to {args.data}", file=sys.stderr)
+    try:
+        if args.link_command == "suggest":
+            candidates = linking.suggest_to_review(
+                open_store(args), args.wikidata, args.output, Namespaces(args.namespace)
+            )
+            print(
+                f"Wrote {len(candidates)} candidate(s) to {args.output}; "
+                "set accept: true on the ones to keep, then run `prkg link accept`.",
+                file=sys.stderr,
+            )
+        else:
+            result = linking.accept_review(args.review, args.data)
+            print(
+                f"Added {result.added} accepted link(s) to {result.path} "
+                f"({result.already_present} already present).",
+                file=sys.stderr,
+            )
+    except linking.LinkingError as exc:
+        print(f"prkg: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import export_csv
+    from kg.export import write_exports
     from kg.namespaces import Namespaces
 
-    paths = export_csv(open_store(args), Namespaces(args.namespace), args.output)
-    for path in paths:
+    for path in write_exports(open_store(args), args.output, Namespaces(args.namespace)):
         print(f"Wrote {path}", file=sys.stderr)
     return 0
 

@@ -226,7 +226,7 @@ class Assembler:
         if CURATION_SOURCE not in self.data.sources:
             self.err(rec.file, rec.line, f"the curation source {CURATION_SOURCE!r} is not defined")
             return
-        locator = f"{rec.file}, line {rec.line}"
+        locator = f"{rec.file}, entity {slug}"  # stable across edits, unlike a line
         for lang, text in sorted(rec.labels.items()):
             self.add_fact(
                 (iri, RDFS.label, Literal(text, lang=lang)),
