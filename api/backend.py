@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from api.settings import Settings
 from kg.layout import StoreLayout
-from kg.store import EmbeddedStore, Store, StoreUnavailable
+from kg.store import Store, StoreUnavailable
+from kg.workers import PooledEmbeddedStore
 
 
 def open_configured_store(settings: Settings) -> Store:
@@ -24,4 +25,12 @@ def open_configured_store(settings: Settings) -> Store:
             f"No built store in {settings.store_dir}: "
             f"run `prkg build --store {settings.store_dir}`."
         )
-    return EmbeddedStore(layout.oxigraph_dir(), read_only=True)
+    # The path goes through the `current` symlink on purpose: workers started after a
+    # rebuild open the new build.
+    return PooledEmbeddedStore(
+        layout.oxigraph_dir(),
+        workers=settings.query_workers,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        writable=bool(settings.update_token),
+    )

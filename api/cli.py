@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("viz", help="write a standalone HTML graph view of one entity")
     store_args(p)
     p.add_argument("slug")
-    p.add_argument("--depth", type=int, default=1, choices=[1, 2, 3])
+    p.add_argument("--depth", type=int, default=2, choices=[1, 2, 3])
     p.add_argument("-o", "--output", type=Path, required=True)
 
     p = sub.add_parser("link", help="propose and accept links to Wikidata")
@@ -170,10 +170,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
+    from api.settings import Settings
     from kg.namespaces import Namespaces
-    from viz.export import write_view
+    from viz.export import ExportError, write_view
 
-    write_view(open_store(args), Namespaces(args.namespace), args.slug, args.depth, args.output)
+    try:
+        write_view(
+            open_store(args),
+            Namespaces(args.namespace),
+            args.slug,
+            args.depth,
+            args.output,
+            max_nodes=Settings.from_env().max_graph_nodes,
+        )
+    except ExportError as exc:
+        print(f"prkg: {exc}", file=sys.stderr)
+        return 2
     print(f"Wrote {args.output}", file=sys.stderr)
     return 0
 

@@ -21,8 +21,10 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)+$")
 
 @router.get("/dumps/", response_class=HTMLResponse, summary="List of downloadable dumps")
 def dumps_index(request: Request) -> Response:
-    files = [{"name": p.name, "size": p.stat().st_size, "type": DUMP_TYPES[p.suffix]}
-             for p in dump_files(request.app.state.settings)]  # fmt: skip
+    files = [
+        {"name": p.name, "size": p.stat().st_size, "type": DUMP_TYPES[p.suffix]}
+        for p in dump_files(request.app.state.settings)
+    ]
     return templates.TemplateResponse(request, "dumps.html", {"files": files})
 
 

@@ -6,6 +6,8 @@ calls, so a download from the service and a file from the CLI are identical.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
@@ -29,20 +31,22 @@ def _csv(text: str, filename: str) -> Response:
 
 @router.get("/export/entities.csv", summary="All entities with labels and external ids (CSV)")
 def export_entities(
-    store: Store = Depends(get_store), ns: Namespaces = Depends(get_namespaces)
+    store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
 ) -> Response:
     return _csv(entities_csv(store, ns), "prkg-entities.csv")
 
 
 @router.get("/export/claims.csv", summary="All claims with their sources (CSV)")
 def export_claims(
-    store: Store = Depends(get_store), ns: Namespaces = Depends(get_namespaces)
+    store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
 ) -> Response:
     return _csv(claims_csv(store, ns), "prkg-claims.csv")
 
 
 @router.get("/context.jsonld", summary="JSON-LD context: prkg properties as short names")
-def context(store: Store = Depends(get_store), ns: Namespaces = Depends(get_namespaces)) -> Response:
+def context(
+    store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
+) -> Response:
     return JSONResponse(
         context_jsonld(store, ns),
         media_type="application/ld+json",

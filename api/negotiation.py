@@ -152,6 +152,4 @@ def format_param(value: str, family: dict[str, str]) -> str:
         canonical = GRAPH_ALIASES.get(name, canonical)
     if canonical in family.values():
         return canonical  # type: ignore[return-value]
-    raise NotAcceptable(
-        f"format={value!r} is not available here; use one of: {', '.join(family)}."
-    )
+    raise NotAcceptable(f"format={value!r} is not available here; use one of: {', '.join(family)}.")

@@ -45,17 +45,21 @@ SELECT ?term ?kind ?p ?o WHERE {{ GRAPH <{graph}> {{
     for row in rows:
         iri = row["term"].value
         kind = KINDS.get(curie(row["kind"].value))
-        entry = terms.setdefault(iri, {"iri": iri, "name": curie(iri), "kinds": set(),
-                                       "values": defaultdict(list)})  # fmt: skip
+        entry = terms.setdefault(
+            iri, {"iri": iri, "name": curie(iri), "kinds": set(), "values": defaultdict(list)}
+        )
         if kind:
             entry["kinds"].add(kind)
         if "p" in row:
             o = row["o"]
             if o.lang not in (None, "en"):
                 continue
-            shown = {"text": curie(o.value) if o.is_uri else o.value,
-                     "anchor": curie(o.value).split(":", 1)[-1]
-                     if o.is_uri and o.value.startswith(str(PRKG)) else None}  # fmt: skip
+            shown = {
+                "text": curie(o.value) if o.is_uri else o.value,
+                "anchor": curie(o.value).split(":", 1)[-1]
+                if o.is_uri and o.value.startswith(str(PRKG))
+                else None,
+            }
             values = entry["values"][curie(row["p"].value)]
             if shown not in values:
                 values.append(shown)
@@ -75,13 +79,23 @@ SELECT DISTINCT ?i ?c ?label WHERE {{ GRAPH <{graph}> {{ ?i a ?c . ?c a owl:Clas
         "iri": ONTOLOGY_IRI,
         "meta": [(curie(r["p"].value), r["o"].value) for r in meta],
         "sections": sections,
-        "individuals": [{"name": curie(r["i"].value), "class": curie(r["c"].value),
-                         "label": r["label"].value if "label" in r else ""} for r in individuals],
-    }  # fmt: skip
+        "individuals": [
+            {
+                "name": curie(r["i"].value),
+                "class": curie(r["c"].value),
+                "label": r["label"].value if "label" in r else "",
+            }
+            for r in individuals
+        ],
+    }
 
 
-@router.get("/ontology", summary="The prkg ontology: HTML documentation, Turtle or RDF/XML",
-            response_class=HTMLResponse, responses={406: {}, 503: {}})  # fmt: skip
+@router.get(
+    "/ontology",
+    summary="The prkg ontology: HTML documentation, Turtle or RDF/XML",
+    response_class=HTMLResponse,
+    responses={406: {}, 503: {}},
+)
 async def ontology(request: Request, format: str | None = None) -> Response:
     store: Store = request.app.state.store
     ns: Namespaces = request.app.state.namespaces
@@ -89,8 +103,16 @@ async def ontology(request: Request, format: str | None = None) -> Response:
         if format:
             media = HTML if format.lower() == "html" else format_param(format, GRAPH_TYPES)
         else:
-            offers = [HTML, "text/turtle", "application/rdf+xml",
-                      *(m for m in GRAPH_TYPES.values() if m not in {"text/turtle", "application/rdf+xml"})]  # fmt: skip
+            offers = [
+                HTML,
+                "text/turtle",
+                "application/rdf+xml",
+                *(
+                    m
+                    for m in GRAPH_TYPES.values()
+                    if m not in {"text/turtle", "application/rdf+xml"}
+                ),
+            ]
             media = negotiate(request.headers.get("accept"), offers, GRAPH_ALIASES)
     except NotAcceptable as exc:
         return PlainTextResponse(str(exc), status_code=406)

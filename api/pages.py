@@ -59,8 +59,14 @@ def view(term: Term | None, ns: Namespaces, label: str | None = None) -> dict | 
         return None
     href = link_for(term.value, ns) if term.is_uri else None
     shown = label or (curie(term.value) if term.is_uri else term.value)
-    return {"value": term.value, "text": shown, "href": href, "lang": term.lang,
-            "datatype": curie(term.datatype) if term.datatype else None, "uri": term.is_uri}  # fmt: skip
+    return {
+        "value": term.value,
+        "text": shown,
+        "href": href,
+        "lang": term.lang,
+        "datatype": curie(term.datatype) if term.datatype else None,
+        "uri": term.is_uri,
+    }
 
 
 def _first(rows: list[dict], key: str) -> dict[str, str]:
@@ -95,22 +101,32 @@ def claims_of(store: Store, where: str, ns: Namespaces) -> list[dict]:
     claims = []
     for r in rows:
         doc = r["doc"].value
-        claims.append({
-            "key": (r["s"].value, r["p"].value, r["o"].value),
-            "s": r["s"], "p": r["p"], "o": r["o"],
-            "source": {
-                "href": link_for(doc, ns), "id": doc.rsplit("/", 1)[-1],
-                "title": r["title"].value if "title" in r else None,
-                "publisher": r["publisher"].value if "publisher" in r else None,
-                "date": (r["issued"].value if "issued" in r
-                         else r["datestmt"].value if "datestmt" in r else None),
-                "url": r["url"].value if "url" in r else None,
-                "reliability": curie(r["reliability"].value) if "reliability" in r else None,
-            },
-            "locator": r["locator"].value if "locator" in r else None,
-            "quote": r["quote"].value if "quote" in r else None,
-            "note": r["note"].value if "note" in r else None,
-        })  # fmt: skip
+        claims.append(
+            {
+                "key": (r["s"].value, r["p"].value, r["o"].value),
+                "s": r["s"],
+                "p": r["p"],
+                "o": r["o"],
+                "source": {
+                    "href": link_for(doc, ns),
+                    "id": doc.rsplit("/", 1)[-1],
+                    "title": r["title"].value if "title" in r else None,
+                    "publisher": r["publisher"].value if "publisher" in r else None,
+                    "date": (
+                        r["issued"].value
+                        if "issued" in r
+                        else r["datestmt"].value
+                        if "datestmt" in r
+                        else None
+                    ),
+                    "url": r["url"].value if "url" in r else None,
+                    "reliability": curie(r["reliability"].value) if "reliability" in r else None,
+                },
+                "locator": r["locator"].value if "locator" in r else None,
+                "quote": r["quote"].value if "quote" in r else None,
+                "note": r["note"].value if "note" in r else None,
+            }
+        )
     return claims
 
 
@@ -123,7 +139,9 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
     by_fact: dict[tuple[str, str], dict] = {}
     for row in rows:
         key = (row["p"].value, row["o"].value)
-        fact = by_fact.setdefault(key, {"p": row["p"], "o": row["o"], "graphs": set(), "claims": []})
+        fact = by_fact.setdefault(
+            key, {"p": row["p"], "o": row["o"], "graphs": set(), "claims": []}
+        )
         fact["graphs"].add(row["g"].value)
     for claim in claims:
         fact = by_fact.get((claim["p"].value, claim["o"].value))
@@ -147,24 +165,34 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
     facts = []
     for fact in by_fact.values():
         p, o = fact["p"], fact["o"]
-        facts.append({
-            "p": view(p, ns, labels.get(p.value)), "o": view(o, ns, labels.get(o.value)),
-            "value_parts": value_parts.get(o.value, []), "claims": fact["claims"],
-            "graphs": sorted(g.rsplit("graph/", 1)[-1] for g in fact["graphs"]),
-        })  # fmt: skip
+        facts.append(
+            {
+                "p": view(p, ns, labels.get(p.value)),
+                "o": view(o, ns, labels.get(o.value)),
+                "value_parts": value_parts.get(o.value, []),
+                "claims": fact["claims"],
+                "graphs": sorted(g.rsplit("graph/", 1)[-1] for g in fact["graphs"]),
+            }
+        )
     facts.sort(key=lambda f: (f["p"]["text"].lower(), f["o"]["text"]))
     names = [f["o"] for f in facts if f["p"]["value"] in {LABEL, PREFIXES["skos"] + "prefLabel"}]
     return {
-        "iri": iri, "slug": slug,
+        "iri": iri,
+        "slug": slug,
         "title": labels.get(iri) or _label_from(names) or slug,
         "labels": names,
         "alt_labels": [f["o"] for f in facts if f["p"]["value"] == PREFIXES["skos"] + "altLabel"],
         "types": [f["o"] for f in facts if f["p"]["value"] == PREFIXES["rdf"] + "type"],
         "external": [f["o"] for f in facts if f["p"]["value"] in EXTERNAL],
         "facts": facts,
-        "incoming": [{"s": view(r["s"], ns, labels.get(r["s"].value)),
-                      "p": view(r["p"], ns, labels.get(r["p"].value))} for r in incoming],
-    }  # fmt: skip
+        "incoming": [
+            {
+                "s": view(r["s"], ns, labels.get(r["s"].value)),
+                "p": view(r["p"], ns, labels.get(r["p"].value)),
+            }
+            for r in incoming
+        ],
+    }
 
 
 def _label_from(names: list[dict]) -> str | None:
@@ -181,13 +209,20 @@ def source_context(store: Store, ns: Namespaces, source_id: str) -> dict | None:
     iris = {c["s"].value for c in claims} | {c["p"].value for c in claims}
     iris |= {c["o"].value for c in claims if c["o"].is_uri} | {r["p"].value for r in rows}
     labels = labels_for(store, iris)
-    record = [{"p": view(r["p"], ns, labels.get(r["p"].value)), "o": view(r["o"], ns)} for r in rows]
+    record = [
+        {"p": view(r["p"], ns, labels.get(r["p"].value)), "o": view(r["o"], ns)} for r in rows
+    ]
     for claim in claims:
         claim["views"] = {k: view(claim[k], ns, labels.get(claim[k].value)) for k in "spo"}
     get = {r["p"].value: r["o"].value for r in rows}
-    return {"iri": iri, "id": source_id, "record": record, "claims": claims,
-            "title": get.get(PREFIXES["dct"] + "title", source_id),
-            "url": get.get(PREFIXES["schema"] + "url")}  # fmt: skip
+    return {
+        "iri": iri,
+        "id": source_id,
+        "record": record,
+        "claims": claims,
+        "title": get.get(PREFIXES["dct"] + "title", source_id),
+        "url": get.get(PREFIXES["schema"] + "url"),
+    }
 
 
 def describe_query(iri: str, ns: Namespaces, source: bool) -> str:
@@ -230,13 +265,21 @@ async def answer(request: Request, kind: str, key: str, fmt: str | None) -> Resp
     return Response(result.body, media_type=media, headers={"Vary": "Accept"})
 
 
-@router.get("/id/{slug}", summary="An entity: HTML page or RDF (by Accept or format=)",
-            response_class=HTMLResponse, responses={404: {}, 406: {}, 503: {}})  # fmt: skip
+@router.get(
+    "/id/{slug}",
+    summary="An entity: HTML page or RDF (by Accept or format=)",
+    response_class=HTMLResponse,
+    responses={404: {}, 406: {}, 503: {}},
+)
 async def entity(request: Request, slug: str, format: str | None = None) -> Response:
     return await answer(request, "id", slug, format)
 
 
-@router.get("/source/{source_id}", summary="A source document: HTML page or RDF",
-            response_class=HTMLResponse, responses={404: {}, 406: {}, 503: {}})  # fmt: skip
+@router.get(
+    "/source/{source_id}",
+    summary="A source document: HTML page or RDF",
+    response_class=HTMLResponse,
+    responses={404: {}, 406: {}, 503: {}},
+)
 async def source(request: Request, source_id: str, format: str | None = None) -> Response:
     return await answer(request, "source", source_id, format)

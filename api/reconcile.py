@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -30,8 +30,8 @@ SUGGEST_PAGE = 10
 
 def get_index(
     request: Request,
-    store: Store = Depends(get_store),
-    namespaces: Namespaces = Depends(get_namespaces),
+    store: Annotated[Store, Depends(get_store)],
+    namespaces: Annotated[Namespaces, Depends(get_namespaces)],
 ) -> LabelIndex:
     """The label index of the app's store, rebuilt when the store's size changes.
 
@@ -88,9 +88,7 @@ def _default_types(index: LabelIndex) -> list[dict[str, str]]:
     tops = [
         index.classes[t]
         for t in used
-        if not any(
-            other != t and other in index.classes[t].ancestors for other in used
-        )
+        if not any(other != t and other in index.classes[t].ancestors for other in used)
     ]
     return [{"id": c.local, "name": c.name} for c in sorted(tops, key=lambda c: c.name)]
 
@@ -101,9 +99,7 @@ def _types_of(index: LabelIndex, entity: IndexedEntity) -> list[dict[str, str]]:
     specific = [
         t for t in known if not any(o != t and t in index.classes[o].ancestors for o in known)
     ]
-    return [
-        {"id": index.classes[t].local, "name": index.classes[t].name} for t in sorted(specific)
-    ]
+    return [{"id": index.classes[t].local, "name": index.classes[t].name} for t in sorted(specific)]
 
 
 # --- queries ---------------------------------------------------------------------------
@@ -113,7 +109,9 @@ def _parse_json(raw: str, what: str) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise HTTPException(400, f"'{what}' is not valid JSON: {exc.msg} at char {exc.pos}")
+        raise HTTPException(
+            400, f"'{what}' is not valid JSON: {exc.msg} at char {exc.pos}"
+        ) from None
 
 
 def run_queries(index: LabelIndex, batch: Any) -> dict[str, Any]:
@@ -142,8 +140,10 @@ def run_queries(index: LabelIndex, batch: Any) -> dict[str, Any]:
             raise HTTPException(400, f"query {key!r}: 'properties' must be a list")
         props: list[tuple[str, Any]] = []
         for item in props_raw:
-            if not isinstance(item, dict) or "v" not in item or not (
-                item.get("pid") or item.get("p")
+            if (
+                not isinstance(item, dict)
+                or "v" not in item
+                or not (item.get("pid") or item.get("p"))
             ):
                 raise HTTPException(
                     400, f"query {key!r}: each property needs 'pid' and 'v', got {item!r}"
@@ -227,9 +227,9 @@ async def _form_or_query(request: Request) -> dict[str, str]:
 @router.api_route("", methods=["GET", "POST"], summary="Reconciliation service endpoint")
 async def reconcile_endpoint(
     request: Request,
-    settings: Settings = Depends(get_settings),
-    ns: Namespaces = Depends(get_namespaces),
-    index: LabelIndex = Depends(get_index),
+    settings: Annotated[Settings, Depends(get_settings)],
+    ns: Annotated[Namespaces, Depends(get_namespaces)],
+    index: Annotated[LabelIndex, Depends(get_index)],
 ) -> JSONResponse:
     """Without parameters: the service manifest. With `queries`: reconciliation results.
     With `extend`: data extension."""
@@ -250,10 +250,10 @@ def _page(items: list, cursor: int) -> list:
 
 @router.get("/suggest/entity", summary="Auto-complete entities by any label")
 def suggest_entity(
+    index: Annotated[LabelIndex, Depends(get_index)],
     prefix: str = "",
-    type: str | None = None,  # noqa: A002 - the protocol's parameter name
+    type: str | None = None,
     cursor: int = 0,
-    index: LabelIndex = Depends(get_index),
 ) -> dict:
     hits = index.suggest_entities(prefix, types=[type] if type else None)
     result = []
@@ -270,7 +270,9 @@ def suggest_entity(
 
 
 @router.get("/suggest/type", summary="Auto-complete classes")
-def suggest_type(prefix: str = "", cursor: int = 0, index: LabelIndex = Depends(get_index)) -> dict:
+def suggest_type(
+    index: Annotated[LabelIndex, Depends(get_index)], prefix: str = "", cursor: int = 0
+) -> dict:
     result = []
     for c in _page(index.suggest_classes(prefix), max(cursor, 0)):
         item = {"id": c.local, "name": c.name}
@@ -282,7 +284,7 @@ def suggest_type(prefix: str = "", cursor: int = 0, index: LabelIndex = Depends(
 
 @router.get("/suggest/property", summary="Auto-complete properties")
 def suggest_property(
-    prefix: str = "", cursor: int = 0, index: LabelIndex = Depends(get_index)
+    index: Annotated[LabelIndex, Depends(get_index)], prefix: str = "", cursor: int = 0
 ) -> dict:
     result = []
     for p in _page(index.suggest_properties(prefix), max(cursor, 0)):
@@ -295,9 +297,9 @@ def suggest_property(
 
 @router.get("/extend/propose", summary="Properties to offer for data extension")
 def propose_properties(
-    type: str | None = None,  # noqa: A002 - the protocol's parameter name
+    index: Annotated[LabelIndex, Depends(get_index)],
+    type: str | None = None,
     limit: int = 20,
-    index: LabelIndex = Depends(get_index),
 ) -> dict:
     if type and index.class_for(type) is None:
         raise HTTPException(400, f"unknown type {type!r}; see /reconcile/suggest/type")
@@ -312,7 +314,7 @@ def propose_properties(
 
 
 @router.get("/preview", response_class=HTMLResponse, summary="HTML preview of an entity")
-def preview(id: str, index: LabelIndex = Depends(get_index)) -> HTMLResponse:  # noqa: A002
+def preview(id: str, index: Annotated[LabelIndex, Depends(get_index)]) -> HTMLResponse:
     entity = index.entity_for(id)
     if entity is None:
         raise HTTPException(404, f"no entity {id!r}")

@@ -121,9 +121,10 @@ async def run_query(request: Request, params: list[tuple[str, str]], text: str) 
     store = request.app.state.store
     if safety.is_update(text):
         raise ProtocolError(
-            400, "This is a SPARQL Update, not a query: POST it as 'update=' or "
+            400,
+            "This is a SPARQL Update, not a query: POST it as 'update=' or "
             f"with Content-Type {UPDATE_TYPE}.",
-        )  # fmt: skip
+        )
     try:
         safety.check_query(text, settings.service_allowlist)
     except safety.Refused as exc:
@@ -171,8 +172,10 @@ async def run_update(request: Request, params: list[tuple[str, str]], text: str)
     if not safety.operation_word(text):
         raise ProtocolError(400, "The update is empty.")
     if _values(params, "using-graph-uri") or _values(params, "using-named-graph-uri"):
-        raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported; "
-                                 "write USING in the update.")  # fmt: skip
+        raise ProtocolError(
+            400,
+            "using-graph-uri / using-named-graph-uri are not supported; write USING in the update.",
+        )
     try:
         safety.check_update(text, settings.service_allowlist)
     except safety.Refused as exc:

@@ -43,10 +43,14 @@ def render_ui(request: Request) -> HTMLResponse:
         "gallery": [{"name": g.name, "title": g.title, "query": g.query} for g in gallery],
     }
     items = [
-        {"name": g.name, "title": g.title, "description": g.description,
-         "link": "/?query=" + quote(g.query, safe="")}
+        {
+            "name": g.name,
+            "title": g.title,
+            "description": g.description,
+            "link": "/?query=" + quote(g.query, safe=""),
+        }
         for g in gallery
-    ]  # fmt: skip
+    ]
     context = {"config": config, "gallery": items, "prefixes": prefixes}
     return templates.TemplateResponse(request, "ui.html", context)
 

@@ -7,7 +7,7 @@ RDF format the client negotiates.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
@@ -23,9 +23,18 @@ router = APIRouter()
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
-RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                      "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD",
-                      "TriG", "N-Quads"]  # fmt: skip
+RESULT_FORMAT_IRIS = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "RDF_XML",
+    "JSON-LD",
+    "TriG",
+    "N-Quads",
+]
 RDFLIB_FORMATS = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -135,16 +144,27 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, Literal("Pakistan–Russia Knowledge Graph (prkg)", lang="en")))
-    g.add((ds, DCTERMS.description, Literal(
-        "Sourced facts on Pakistan–Russia and Pakistan–USSR industrial cooperation; every "
-        "fact names the document it comes from.", lang="en")))  # fmt: skip
+    g.add(
+        (
+            ds,
+            DCTERMS.description,
+            Literal(
+                "Sourced facts on Pakistan–Russia and Pakistan–USSR industrial cooperation; every "
+                "fact names the document it comes from.",
+                lang="en",
+            ),
+        )
+    )
     g.add((ds, DCTERMS.license, LICENSE))
     g.add((ds, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     g.add((ds, VOID.uriSpace, Literal(entity_space)))
     g.add((ds, VOID.vocabulary, URIRef(ONTOLOGY_IRI + "#")))
     g.add((ds, VOID.rootResource, URIRef(base + "ontology")))
-    triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                            "WHERE { GRAPH ?g { ?s ?p ?o } } }")  # fmt: skip
+    triples = _count(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+        "WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    )
     ent_filter = f'FILTER(STRSTARTS(STR(?s), "{entity_space}"))'
     stats = {
         VOID.triples: triples,
@@ -153,9 +173,11 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
         ),
         VOID.classes: _count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
         VOID.properties: _count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
-        VOID.distinctSubjects: _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        VOID.distinctSubjects: _count(
+            store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+        ),
         VOID.distinctObjects: _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
-    }  # fmt: skip
+    }
     for prop, value in stats.items():
         g.add((ds, prop, Literal(value, datatype=XSD.integer)))
     rows = store.select(
@@ -168,8 +190,11 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
         g.add((part, VOID.entities, Literal(int(row["n"].value), datatype=XSD.integer)))
     for key, (prefix, home) in LINK_TARGETS.items():
         for predicate in (OWL.sameAs, SKOS.exactMatch):
-            n = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE "
-                              f"{{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), \"{prefix}\")) }} }}")  # fmt: skip
+            n = _count(
+                store,
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE "
+                f'{{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), "{prefix}")) }} }}',
+            )
             if n == 0:
                 continue
             linkset = URIRef(f"{ns.dataset}/linkset/{key}-{predicate.split('#')[-1]}")
@@ -210,13 +235,9 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
     summary="VoID and DCAT description of the dataset",
     responses={200: {"content": {m: {} for m in GRAPH_TYPES.values()}}, 406: {}, 503: {}},
 )
-def well_known_void(
-    request: Request,
-    format: str | None = None,
-    store: Store = Depends(get_store),
-    settings: Settings = Depends(get_settings),
-    ns: Namespaces = Depends(get_namespaces),
-) -> Response:
+def well_known_void(request: Request, format: str | None = None) -> Response:
+    store, settings = get_store(request), get_settings(request)
+    ns = get_namespaces(request)
     try:
         graph = void_description(store, ns, settings, public_base(request, settings))
     except StoreError as exc:

@@ -56,7 +56,9 @@ class Writer:
         )
         return slug
 
-    def claim(self, source: str, subject: str, predicate: str, obj: object, **extra: object) -> None:
+    def claim(
+        self, source: str, subject: str, predicate: str, obj: object, **extra: object
+    ) -> None:
         self.claims.append(
             {
                 "subject": subject,
@@ -169,20 +171,31 @@ def generate(out: Path, triples: int, seed: int = 7) -> dict[str, int]:
         city = rng.choice(cities)
         body = rng.choice(bodies)
         p = f"bench-c{c}"
-        mill = w.entity(f"{p}-mill", "SteelMill", f"Synthetic Steel Works {c}", both,
-                        description=f"Synthetic facility of cluster {c}.")
+        mill = w.entity(
+            f"{p}-mill",
+            "SteelMill",
+            f"Synthetic Steel Works {c}",
+            both,
+            description=f"Synthetic facility of cluster {c}.",
+        )
         project = w.entity(f"{p}-project", "Project", f"Synthetic revival project {c}", [src_a])
         protocol = w.entity(f"{p}-protocol", "Protocol", f"Synthetic agreement {c}", both)
-        signing = w.entity(f"{p}-signing", "Signing", f"Signing of synthetic agreement {c}", [src_a])
+        signing = w.entity(
+            f"{p}-signing", "Signing", f"Signing of synthetic agreement {c}", [src_a]
+        )
         meeting = w.entity(f"{p}-meeting", "Meeting", f"Synthetic talks {c}", [src_a])
         delegation = w.entity(f"{p}-delegation", "Delegation", f"Synthetic delegation {c}", [src_a])
         venue = w.entity(f"{p}-venue", "Venue", f"Synthetic embassy {c}", [src_a])
         company = w.entity(f"{p}-company", "Company", f"Synthetic Engineering {c} LLC", [src_a])
-        enterprise = w.entity(f"{p}-soe", "StateOwnedEnterprise", f"Synthetic Steel Corp {c}", [src_a])
+        enterprise = w.entity(
+            f"{p}-soe", "StateOwnedEnterprise", f"Synthetic Steel Corp {c}", [src_a]
+        )
         person_a = w.entity(f"{p}-official", "Person", f"Synthetic Official {c}", [src_a])
         person_b = w.entity(f"{p}-director", "Person", f"Synthetic Director {c}", both)
         witness = w.entity(f"{p}-envoy", "Person", f"Synthetic Envoy {c}", [src_a])
-        post_a = w.entity(f"{p}-post-secretary", "Post", f"Secretary, synthetic ministry {c}", [src_a])
+        post_a = w.entity(
+            f"{p}-post-secretary", "Post", f"Secretary, synthetic ministry {c}", [src_a]
+        )
         post_b = w.entity(f"{p}-post-director", "Post", f"General director, company {c}", [src_a])
 
         a = src_a
@@ -219,8 +232,14 @@ def generate(out: Path, triples: int, seed: int = 7) -> dict[str, int]:
         w.claim(a, mill, "partOfProject", project, locator="para 6")
         w.claim(a, project, "concerns", mill, locator="para 6")
         low = round(rng.uniform(0.5, 3.0), 1)
-        w.claim(a, mill, "capacity", {"min": low, "max": round(low * 2, 1), "unit": "Mt"},
-                locator="para 7", confidence="medium")
+        w.claim(
+            a,
+            mill,
+            "capacity",
+            {"min": low, "max": round(low * 2, 1), "unit": "Mt"},
+            locator="para 7",
+            confidence="medium",
+        )
         # The second source repeats part of the story, and in one cluster in five disputes it.
         b = src_b
         w.claim(b, protocol, "party", x, confidence="medium")
@@ -232,10 +251,22 @@ def generate(out: Path, triples: int, seed: int = 7) -> dict[str, int]:
             other = f"{year:04d}-{int(date[5:7]):02d}-{min(int(date[8:]) + 1, 28):02d}"
             if other == date:
                 other = f"{year:04d}-{int(date[5:7]):02d}-{int(date[8:]) - 1:02d}"
-            w.claim(b, signing, "date", other, confidence="low",
-                    note="Synthetic dispute: this source gives another signing date.")
-            w.claim(b, mill, "capacity", {"amount": round(low * 3, 1), "unit": "Mt"},
-                    confidence="low", note="Synthetic dispute: another capacity.")
+            w.claim(
+                b,
+                signing,
+                "date",
+                other,
+                confidence="low",
+                note="Synthetic dispute: this source gives another signing date.",
+            )
+            w.claim(
+                b,
+                mill,
+                "capacity",
+                {"amount": round(low * 3, 1), "unit": "Mt"},
+                confidence="low",
+                note="Synthetic dispute: another capacity.",
+            )
         else:
             w.claim(b, signing, "date", date, confidence="medium")
 
@@ -245,8 +276,12 @@ def generate(out: Path, triples: int, seed: int = 7) -> dict[str, int]:
     if curation.exists():
         shutil.copy2(curation, out / "sources-curation.yaml")
     write_list(out / "sources.yaml", "sources", w.sources, "# Synthetic sources (example.org).")
-    write_list(out / "entities" / "bench.yaml", "entities", w.entities,
-               "# Synthetic entities for the benchmark.")
+    write_list(
+        out / "entities" / "bench.yaml",
+        "entities",
+        w.entities,
+        "# Synthetic entities for the benchmark.",
+    )
     return {
         "clusters": clusters,
         "sources": len(w.sources),

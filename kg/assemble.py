@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -365,19 +364,20 @@ class Assembler:
                 return None
         return Literal(text)
 
-    def check_class(self, claim: ClaimRecord, slug: str, expected: Any, what: str) -> None:
+    def check_class(self, claim: ClaimRecord, slug: str, prop: URIRef, which: URIRef) -> None:
         """Domain/range check with a located message (HermiT would only say 'inconsistent')."""
-        if not isinstance(expected, URIRef) or not str(expected).startswith(str(PRKG)):
-            return
+        allowed = self.onto.allowed_classes(prop, which)
         actual = self.class_of(slug)
-        if actual is None or expected not in self.onto.classes.values():
+        if not allowed or actual is None:
             return
-        if not self.onto.is_subclass(actual, expected):
+        if not any(self.onto.is_subclass(actual, cls) for cls in allowed):
+            names = " or ".join(str(c).removeprefix(str(PRKG)) for c in allowed)
+            role = "subject" if which == RDFS.domain else "object"
             self.err(
                 claim.file,
                 claim.line,
-                f"{what} {slug!r} is a {self.data.entities[slug].cls}, but {claim.predicate} "
-                f"expects a {str(expected).removeprefix(str(PRKG))}",
+                f"{role} {slug!r} is a {self.data.entities[slug].cls}, but {claim.predicate} "
+                f"expects {names}",
             )
 
     def add_claim(self, claim: ClaimRecord) -> None:
@@ -414,7 +414,7 @@ class Assembler:
             return
         prop, kind = resolved
         subject = self.entity_iri(claim.subject)
-        self.check_class(claim, claim.subject, self.onto.graph.value(prop, RDFS.domain), "subject")
+        self.check_class(claim, claim.subject, prop, RDFS.domain)
         extra: list[tuple[Node, Node]] = []
         obj: Node
         if kind == "entity":
@@ -425,7 +425,7 @@ class Assembler:
                     f"unknown entity {claim.object!r} as object of {claim.predicate}",
                 )
                 return
-            self.check_class(claim, claim.object, self.onto.ranges.get(prop), "object")
+            self.check_class(claim, claim.object, prop, RDFS.range)
             obj = self.entity_iri(claim.object)
         elif kind in ("quantity", "money"):
             made = self.value_node(claim, kind)

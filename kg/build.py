@@ -172,8 +172,12 @@ def build(
         oxs = store.oxigraph
 
         def load() -> None:
-            for name in sorted(assembly.graphs):
-                oxs.bulk_extend(_graph_quads(assembly.graphs[name], name))
+            # One bulk load for all graphs: each bulk_extend call has a fixed cost.
+            oxs.bulk_extend(
+                quad
+                for name in sorted(assembly.graphs)
+                for quad in _graph_quads(assembly.graphs[name], name)
+            )
             if previous is not None:
                 _carry_updates(layout.oxigraph_dir(previous), oxs, ns.updates_graph)
             oxs.flush()

@@ -109,6 +109,24 @@ class OntologyInfo:
             return "decimal"
         return "string"
 
+    def allowed_classes(self, prop: URIRef, which: URIRef) -> list[URIRef] | None:
+        """The prkg classes a property's rdfs:domain or rdfs:range admits (a union is opened).
+
+        None when the constraint is absent or is not made of prkg classes (owl:Thing, a
+        datatype, an external class): then there is nothing to check.
+        """
+        value = self.graph.value(prop, which)
+        if value is None:
+            return None
+        members = [value]
+        union = self.graph.value(value, OWL.unionOf)
+        if union is not None:
+            members = list(self.graph.items(union))
+        known = set(self.classes.values())
+        if not all(isinstance(m, URIRef) and m in known for m in members):
+            return None
+        return members  # type: ignore[return-value]
+
     def disjoint_pairs(self) -> set[frozenset[URIRef]]:
         """Pairs of classes declared disjoint (owl:AllDisjointClasses or owl:disjointWith)."""
         pairs: set[frozenset[URIRef]] = set()

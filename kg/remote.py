@@ -316,10 +316,8 @@ class RemoteStore:
             kind = "graph" if returned in GRAPH_FORMATS else "select"
         if kind != "graph" and media_type not in RESULT_FORMATS:
             raise StoreError(f"{media_type} is not a format for SELECT/ASK results.")
-        if kind == "select" and media_type == SPARQL_JSON and b'"boolean"' in body[:200]:
-            kind = "ask"
-        elif kind == "select" and media_type != SPARQL_JSON and b"<boolean>" in body[:400]:
-            kind = "ask"
+        if kind == "select" and (b'"boolean"' in body[:200] or b"<boolean>" in body[:400]):
+            kind = "ask"  # a query the prologue check could not place answered as ASK
         return QueryResult(kind, media_type, body)
 
     # --- changes ----------------------------------------------------------------------------

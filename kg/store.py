@@ -9,6 +9,7 @@ get a `Store` and ask it SPARQL questions. Two implementations exist: `EmbeddedS
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/trig": ox.RdfFormat.TRIG,
     "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -144,8 +146,6 @@ def query_kind(query: str) -> str:
     IRIs go first (they may hold '#'), then comments; the first query-form keyword after the
     prologue decides. Anything else (an update, garbage) is 'unknown'.
     """
-    import re
-
     text = re.sub(r"<[^<>\s]*>", " <> ", query)
     text = re.sub(r"#[^\n]*", " ", text)
     text = re.sub(r"(?is)^\s*((BASE\s*<>|PREFIX\s+[\w.-]*:\s*<>)\s*)*", "", text)
@@ -162,6 +162,47 @@ def rows_from_json(payload: bytes) -> list[Row]:
         {name: Term.from_json(value) for name, value in binding.items()}
         for binding in data["results"]["bindings"]
     ]
+
+
+_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its dataset with FROM / FROM NAMED (outside strings and IRIs).
+
+    pyoxigraph's `use_default_graph_as_union` would silently override FROM, so it is only
+    set for queries without a dataset clause.
+    """
+    return re.search(r"(?i)\bFROM\b", _NOISE.sub(" ", query)) is not None
+
+
+def run_query(
+    store: ox.Store,
+    query: str,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a query with prkg's dataset rules: the union of all graphs, unless the query
+    (FROM / FROM NAMED) or the protocol (`default-graph-uri` / `named-graph-uri`) says otherwise.
+    """
+    kwargs: dict[str, object] = {}
+    if default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    elif not has_dataset_clause(query):
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        return store.query(query, **kwargs)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from exc
+    except ValueError as exc:  # a bad graph IRI given as a protocol parameter
+        raise QuerySyntaxError(str(exc)) from exc
+    except OSError as exc:  # a failed SERVICE call, or the store could not be read
+        raise StoreError(f"The query failed while running: {exc}") from exc
 
 
 class EmbeddedStore:
@@ -198,19 +239,7 @@ class EmbeddedStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        kwargs: dict[str, object] = {}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        try:
-            return self._store.query(query, **kwargs)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from exc
-        except ValueError as exc:  # bad graph IRI given as a protocol parameter
-            raise QuerySyntaxError(str(exc)) from exc
+        return run_query(self._store, query, default_graphs, named_graphs)
 
     def select(self, query: str) -> list[Row]:
         result = self._run(query)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import queue
-import re
 import threading
 import time
 from collections.abc import Sequence
@@ -38,12 +37,10 @@ from kg.store import (
     StoreError,
     StoreUnavailable,
     rows_from_json,
+    run_query,
 )
 
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    **GRAPH_FORMATS,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+RDF_FORMATS: dict[str, ox.RdfFormat] = GRAPH_FORMATS
 JSON_RESULTS = "application/sparql-results+json"
 _ERRORS: dict[str, type[StoreError]] = {
     "QuerySyntaxError": QuerySyntaxError,
@@ -83,21 +80,6 @@ def _term_json(term: object) -> dict:
     }
 
 
-_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-)
-
-
-def has_dataset_clause(query: str) -> bool:
-    """Whether the query names its dataset with FROM / FROM NAMED (outside strings and IRIs).
-
-    pyoxigraph's `use_default_graph_as_union` would silently override FROM, so it is only
-    set for queries without a dataset clause.
-    """
-    return re.search(r"(?i)\bFROM\b", _NOISE.sub(" ", query)) is not None
-
-
 def execute(
     store: ox.Store,
     query: str,
@@ -107,15 +89,8 @@ def execute(
     max_rows: int,
 ) -> CappedResult:
     """Run one query in this process and serialise at most `max_rows` rows with the engine."""
-    kwargs: dict[str, object] = {}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif not has_dataset_clause(query):
-        kwargs["use_default_graph_as_union"] = True
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        result = store.query(query, **kwargs)
+        result = run_query(store, query, default_graphs, named_graphs)
         if isinstance(result, ox.QueryBoolean):
             body = result.serialize(format=RESULT_FORMATS[media_type]) or b""
             return CappedResult("ask", media_type, body)
@@ -133,10 +108,6 @@ def execute(
         capped = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
         body = capped.serialize(format=RESULT_FORMATS[media_type]) or b""
         return CappedResult("select", media_type, body, len(rows) > max_rows)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from exc
-    except ValueError as exc:  # a bad graph IRI passed as a protocol parameter
-        raise QuerySyntaxError(str(exc)) from exc
     except OSError as exc:  # failed SERVICE call, or the store could not be read
         raise StoreError(f"The query failed while running: {exc}") from exc
 

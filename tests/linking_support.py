@@ -62,8 +62,14 @@ def oxigraph_server(tmp_dir: Path, rdf_file: Path) -> Iterator[str]:
     port = free_port()
     log = (tmp_dir / "oxigraph.log").open("wb")
     proc = subprocess.Popen(
-        [str(OXIGRAPH), "serve-read-only", "--location", str(location),
-         "--bind", f"127.0.0.1:{port}"],
+        [
+            str(OXIGRAPH),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA", ROOT / "data"))
 
 
-@pytest.fixture(scope="session")
-def service_store_dir(request: pytest.FixtureRequest) -> Path:
+def resolve_store_dir(request: pytest.FixtureRequest) -> Path:
+    """The store to test: PRKG_TEST_STORE when set, else conftest's real build."""
     override = os.environ.get("PRKG_TEST_STORE")
     if override:
         return Path(override)
@@ -41,7 +41,9 @@ def copy_store(store_dir: Path, target: Path) -> Path:
 
 
 @contextmanager
-def pooled_app(store_dir: Path, **overrides: object) -> Iterator[tuple[FastAPI, PooledEmbeddedStore]]:
+def pooled_app(
+    store_dir: Path, **overrides: object
+) -> Iterator[tuple[FastAPI, PooledEmbeddedStore]]:
     """An app over `store_dir` with the service's pooled store, closed afterwards."""
     values: dict[str, object] = {"store_dir": store_dir, "data_dir": DATA_DIR, **overrides}
     settings = Settings(**values)  # type: ignore[arg-type]

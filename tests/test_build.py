@@ -258,7 +258,7 @@ BAD_CASES = {
             "claims__c.yaml": CLAIMS + "- {subject: pakistan, predicate: signatory, "
             "object: russia, locator: x, note: y}\n"
         },
-        ["subject 'pakistan' is a State, but signatory expects a Agreement"],
+        ["subject 'pakistan' is a State, but signatory expects Agreement"],
     ),
 }
 

@@ -13,6 +13,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from linking_support import data_store
 from rdflib import Graph, Literal, URIRef
 
 from api.app import create_app
@@ -21,13 +22,11 @@ from kg.export import (
     CLAIM_COLUMNS,
     ENTITY_COLUMNS,
     claims_csv,
-    context_jsonld,
     entities_csv,
     entity_document,
     write_exports,
 )
 from kg.namespaces import Namespaces
-from linking_support import data_store
 
 NS = Namespaces()
 
@@ -50,8 +49,10 @@ def read_csv(text: str) -> list[dict[str, str]]:
 def test_entities_csv_has_every_entity_with_its_ids(store):
     rows = read_csv(entities_csv(store, NS))
     assert tuple(rows[0]) == ENTITY_COLUMNS
+    prefix = NS.entity("")
     n_entities = store.select(
-        f'SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c FILTER(STRSTARTS(STR(?e), "{NS.entity("")}")) }}'
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c "
+        f'FILTER(STRSTARTS(STR(?e), "{prefix}")) }}'
     )[0]["n"]
     assert len(rows) == int(n_entities.value)
     by_id = {r["id"]: r for r in rows}
@@ -70,8 +71,10 @@ def test_claims_csv_has_every_claim_with_its_source(store):
     )[0]["n"]
     assert len(rows) == int(n_claims.value)
     links = [r for r in rows if r["subject"] == "pakistan" and r["predicate"] == "skos:exactMatch"]
-    assert {r["source_id"] for r in links} == {"GH-spocwiki-pakistan",
-                                               "GH-agency-registry-pk-nso-meas"}
+    assert {r["source_id"] for r in links} == {
+        "GH-spocwiki-pakistan",
+        "GH-agency-registry-pk-nso-meas",
+    }
     spoc = next(r for r in links if r["source_id"] == "GH-spocwiki-pakistan")
     assert spoc["url"].startswith("https://github.com/SpocWiki/_Standards/blob/111d242e")
     assert spoc["confidence"] == "high" and spoc["locator"] and spoc["quote"]
@@ -106,25 +109,36 @@ def entity_triples(store, slug: str) -> set:
     out = set()
     for row in store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{iri}> ?p ?o }}"):
         o = row["o"]
-        obj = URIRef(o.value) if o.is_uri else Literal(o.value, lang=o.lang, datatype=None
-                                                       if o.lang else o.datatype)
+        obj = (
+            URIRef(o.value)
+            if o.is_uri
+            else Literal(o.value, lang=o.lang, datatype=None if o.lang else o.datatype)
+        )
         out.add((URIRef(iri), URIRef(row["p"].value), obj))
     return out
 
 
-@pytest.mark.parametrize("slug", ["pakistan", "karachi", "pakistan-steel-mills",
-                                  "psm-revival-signing-2025"])
+@pytest.mark.parametrize(
+    "slug", ["pakistan", "karachi", "pakistan-steel-mills", "psm-revival-signing-2025"]
+)
 def test_entity_json_reads_back_as_the_same_triples(store, slug):
     doc = entity_document(store, NS, slug)
     assert doc is not None and doc["id"] == slug
     graph = Graph().parse(data=json.dumps(doc), format="json-ld")
-    expected = {t for t in entity_triples(store, slug)
-                if str(t[1]).startswith(("https://w3id.org/prkg/ontology#",
-                                         "http://www.w3.org/2000/01/rdf-schema#label",
-                                         "http://www.w3.org/2004/02/skos/core#",
-                                         "http://www.w3.org/2002/07/owl#sameAs",
-                                         "http://www.w3.org/2000/01/rdf-schema#comment"))
-                or (str(t[1]).endswith("#type") and str(t[2]).startswith("https://w3id.org/prkg/"))}
+    expected = {
+        t
+        for t in entity_triples(store, slug)
+        if str(t[1]).startswith(
+            (
+                "https://w3id.org/prkg/ontology#",
+                "http://www.w3.org/2000/01/rdf-schema#label",
+                "http://www.w3.org/2004/02/skos/core#",
+                "http://www.w3.org/2002/07/owl#sameAs",
+                "http://www.w3.org/2000/01/rdf-schema#comment",
+            )
+        )
+        or (str(t[1]).endswith("#type") and str(t[2]).startswith("https://w3id.org/prkg/"))
+    }
     assert expected and set(graph) == expected
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from linking_support import FIXTURES, data_store
 
 from api.app import create_app
 from api.settings import Settings
 from kg.namespaces import Namespaces
 from kg.reconcile_index import build_index
 from kg.textmatch import normalise, similarity
-from linking_support import FIXTURES, data_store
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -189,7 +189,9 @@ def test_get_with_queries_parameter(client):
     batch = {"q0": {"query": "Москва"}}
     response = client.get("/reconcile", params={"queries": json.dumps(batch)})
     assert response.status_code == 200
-    assert valid("reconciliation-result-batch", response.json())["q0"]["result"][0]["id"] == "moscow"
+    assert (
+        valid("reconciliation-result-batch", response.json())["q0"]["result"][0]["id"] == "moscow"
+    )
 
 
 @pytest.mark.parametrize(
@@ -211,8 +213,12 @@ def test_bad_queries_are_400_with_reason(client, payload, needle):
 
 
 def test_suggest_entity_by_prefix_in_any_script(client):
-    for prefix, expected in (("Kar", "karachi"), ("Моск", "moscow"), ("کرا", "karachi"),
-                             ("overch", "alexei-overchuk")):
+    for prefix, expected in (
+        ("Kar", "karachi"),
+        ("Моск", "moscow"),
+        ("کرا", "karachi"),
+        ("overch", "alexei-overchuk"),
+    ):
         response = client.get("/reconcile/suggest/entity", params={"prefix": prefix})
         assert response.status_code == 200
         ids = [r["id"] for r in valid("suggest-entities-response", response.json())["result"]]
@@ -222,11 +228,15 @@ def test_suggest_entity_by_prefix_in_any_script(client):
 
 
 def test_suggest_type_and_property(client):
-    types = valid("suggest-types-response",
-                  client.get("/reconcile/suggest/type", params={"prefix": "ci"}).json())
+    types = valid(
+        "suggest-types-response",
+        client.get("/reconcile/suggest/type", params={"prefix": "ci"}).json(),
+    )
     assert {"City"} <= {t["id"] for t in types["result"]}
-    props = valid("suggest-properties-response",
-                  client.get("/reconcile/suggest/property", params={"prefix": "coun"}).json())
+    props = valid(
+        "suggest-properties-response",
+        client.get("/reconcile/suggest/property", params={"prefix": "coun"}).json(),
+    )
     assert "country" in {p["id"] for p in props["result"]}
     wd = client.get("/reconcile/suggest/property", params={"prefix": "wiki"}).json()
     assert "wikidata" in {p["id"] for p in wd["result"]}
@@ -254,8 +264,10 @@ def test_propose_properties_for_a_type(client):
 
 
 def test_extend_returns_values_with_entities_and_qids(client):
-    query = {"ids": ["industries-engineering-llc", "pakistan", "karachi", "unknown-slug"],
-             "properties": [{"id": "country"}, {"id": "wikidata"}]}
+    query = {
+        "ids": ["industries-engineering-llc", "pakistan", "karachi", "unknown-slug"],
+        "properties": [{"id": "country"}, {"id": "wikidata"}],
+    }
     valid("data-extension-query", query)
     response = client.post("/reconcile", data={"extend": json.dumps(query)})
     assert response.status_code == 200, response.text
@@ -270,8 +282,10 @@ def test_extend_returns_values_with_entities_and_qids(client):
 
 def test_extend_literal_values_are_typed(store):
     index = build_index(store, Namespaces())
-    values = [index.display_value(t) for t in index.values("psm-revival-signing-2025",
-                                                           index.property_id("date"))]
+    values = [
+        index.display_value(t)
+        for t in index.values("psm-revival-signing-2025", index.property_id("date"))
+    ]
     assert {"date": "2025-07-11T00:00:00Z"} in values
 
 

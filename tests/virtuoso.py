@@ -208,8 +208,7 @@ class VirtuosoServer:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(
-                    f"Virtuoso exited with code {self.process.returncode}; "
-                    f"log: {self._log_tail()}"
+                    f"Virtuoso exited with code {self.process.returncode}; log: {self._log_tail()}"
                 )
             try:
                 response = httpx.get(self.sparql_url, params={"query": "ASK {}"}, timeout=2)

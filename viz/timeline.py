@@ -109,14 +109,20 @@ class TimelineItem:
     def point(self) -> bool:
         return self.span is not None and self.span.start == self.span.end
 
+    @property
+    def drawn_as_range(self) -> bool:
+        """Spans of a month or more draw as bars; shorter ones (disputed days) as boxes."""
+        return self.span is not None and (self.span.end - self.span.start).days >= 28
+
     def to_json(self, links: Links) -> dict:
         """What the page's script needs; strings only travel as JSON (escaped by tojson)."""
         assert self.span is not None
         data: dict = {
             "id": self.slug,
             "label": self.label,
+            "short": self.label if len(self.label) <= 60 else self.label[:59].rstrip() + "…",
             "start": self.span.start.isoformat(),
-            "type": "box" if self.point else "range",
+            "type": "range" if self.drawn_as_range else "box",
             "className": "prkg-disputed" if self.disputed else f"prkg-{(self.cls or 'event')}",
             "classLabel": self.class_label,
             "when": "; ".join(
@@ -136,7 +142,7 @@ class TimelineItem:
                 for s in self.sources
             ],
         }
-        if not self.point:
+        if self.drawn_as_range:
             # vis-timeline ranges end exclusive: the day after the last day.
             data["end"] = date.fromordinal(self.span.end.toordinal() + 1).isoformat()
         return data

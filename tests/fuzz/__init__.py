@@ -1,0 +1,1 @@
+"""Adversarial inputs for the reliability tests (issue 8) and the live server they are sent to."""
