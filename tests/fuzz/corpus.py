@@ -68,14 +68,15 @@ def broken_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
         body = text[text.upper().find("SELECT"):] if "SELECT" in text.upper() else text
         cut = rng.randint(len(text) // 3, len(text) - 2)
         yield f"{stem}-truncated", text[:cut].rstrip("}") + " {"
-        yield f"{stem}-no-closing-brace", text.rstrip().rstrip("}")
+        last = text.rfind("}")
+        yield f"{stem}-no-closing-brace", text[:last] + text[last + 1 :]
         yield f"{stem}-garbage-token", text.replace("WHERE", "WHERE ?? ^^ ;;", 1)
-        yield f"{stem}-no-prefixes", body  # undeclared prefixes
+        yield f"{stem}-undeclared-prefix", body.replace("{", "{ ?zz nosuch:p ?yy .", 1)
     yield "empty-query", ""
     yield "only-spaces", "   \n\t "
     yield "only-comment", "# nothing here"
     yield "select-nothing", "SELECT"
-    yield "bad-variable", "SELECT ?1x WHERE { ?s ?p ?o }"
+    yield "bad-variable", "SELECT ?-x WHERE { ?s ?p ?o }"
     yield "unterminated-string", 'SELECT * WHERE { ?s ?p "open }'
     yield "unterminated-iri", "SELECT * WHERE { ?s ?p <http://x }"
     yield "bad-iri-chars", "SELECT * WHERE { ?s ?p <http://x y> }"
@@ -103,7 +104,9 @@ def broken_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
 
 def nested_queries() -> Iterator[tuple[str, str]]:
     """Deeply nested constructs: the engine's parser is recursive, so depth is an attack."""
-    for depth in (1_000, 10_000, 100_000):
+    yield "unbalanced-braces-1000", "SELECT * WHERE " + "{" * 1000
+    yield "unbalanced-parens-1000", "ASK { FILTER(" + "(" * 1000 + "1) }"
+    for depth in (10_000, 100_000):
         yield f"braces-{depth}", "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
         yield f"unbalanced-braces-{depth}", "SELECT * WHERE " + "{" * depth
         yield f"parens-{depth}", "ASK { FILTER(" + "(" * depth + "1" + ")" * depth + ") }"
@@ -116,7 +119,6 @@ def nested_queries() -> Iterator[tuple[str, str]]:
         yield f"blank-node-nest-{depth}", "ASK { ?s ?p " + "[ <p> " * depth + "1" + " ]" * depth + " }"
         yield f"collection-nest-{depth}", "ASK { ?s ?p " + "(" * depth + "1" + ")" * depth + " }"
     yield "plus-chain", "ASK { FILTER(" + "+" * 50_000 + "1) }"
-    yield "huge-values", "SELECT * WHERE { VALUES ?x { " + "1 " * 200_000 + "} }"
 
 
 def generate(seed: int = 8, max_body: int = 1_000_000) -> list[Case]:
@@ -169,7 +171,6 @@ def size_cases(max_body: int) -> list[Case]:
             b"SELECT", content_length=False), too_big),
         get("size-5mb-get", "/sparql?query=" + q("SELECT * WHERE { ?s ?p ?o } #") + "x" * (5 << 20)),
         get("size-100k-get", "/sparql?query=" + q("SELECT * WHERE { ?s ?p ?o ") + "x" * 100_000),
-        get("size-huge-header", "/sparql?query=ASK%7B%7D", {"X-Filler": "y" * 200_000}),
     ]
 
 
@@ -215,7 +216,7 @@ def encoding_cases() -> list[Case]:
         post("enc-update-invalid-utf8", b"INSERT DATA { <a> <b> \"\xff\" }", SPARQL_UPDATE),
         post("enc-direct-bom-utf32", "ASK {}".encode("utf-32"), SPARQL_QUERY),
         post("enc-direct-charset-garbage", b"ASK {}", SPARQL_QUERY + "; charset=\"\x01\x02\"",
-             expect=frozenset({415})),
+             expect=frozenset({400, 415})),
     ]
     return cases
 
@@ -373,8 +374,7 @@ def other_endpoint_cases() -> list[Case]:
         get("reconcile-preview-bad-id", "/reconcile/preview?id=" + q("a> ?p ?o } #"),
             expect=not_found),
         get("reconcile-preview-no-id", "/reconcile/preview"),
-        get("reconcile-suggest-no-prefix", "/reconcile/suggest/entity"),
-        get("reconcile-suggest-bad-cursor", "/reconcile/suggest/entity?prefix=pak&cursor=-5"),
+        get("reconcile-suggest-bad-cursor", "/reconcile/suggest/entity?prefix=pak&cursor=abc"),
         get("reconcile-propose-bad-type", "/reconcile/extend/propose?type=" + q("<x>") + "&limit=x"),
     ]
     return cases
