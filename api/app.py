@@ -6,11 +6,12 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
 
 from api.settings import Settings
 from kg.namespaces import Namespaces
-from kg.store import Store
+from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, StoreUnavailable
 
 # One module per HTTP concern, each exposing `router`. Order matters only for overlapping paths.
 ROUTER_MODULES: tuple[str, ...] = (
@@ -22,6 +23,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "api.ui",  # /: query UI and examples gallery
     "api.graphviews",  # /graph, /graph/{slug}
     "api.timeline",  # /timeline
+    "api.disputes",  # /disputes: facts on which sources disagree
     "api.reconcile",  # /reconcile: W3C reconciliation API
     "api.export",  # /export/*.csv, /context.jsonld
 )
@@ -58,4 +60,26 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
         app.include_router(module.router)
+    add_error_handlers(app)
     return app
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Store errors that reach no router-specific handler: never a bare 500.
+
+    A store that is down or a query that ran out of time is the server's temporary
+    trouble (503, try again); a query that does not parse is the client's (400).
+    """
+
+    async def unavailable(_request: Request, exc: Exception) -> PlainTextResponse:
+        return PlainTextResponse(
+            f"Service unavailable: {exc}", status_code=503, headers={"Retry-After": "5"}
+        )
+
+    async def bad_query(_request: Request, exc: Exception) -> PlainTextResponse:
+        return PlainTextResponse(f"Bad query: {exc}", status_code=400)
+
+    app.add_exception_handler(StoreUnavailable, unavailable)
+    app.add_exception_handler(QueryTimeout, unavailable)
+    app.add_exception_handler(StoreError, unavailable)
+    app.add_exception_handler(QuerySyntaxError, bad_query)

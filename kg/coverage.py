@@ -6,6 +6,7 @@ rerunning the command after curation.
 
 from __future__ import annotations
 
+from kg.disputes import disputed_facts
 from kg.namespaces import Namespaces
 from kg.store import Store
 
@@ -60,21 +61,7 @@ def coverage_markdown(store: Store, namespace: str) -> str:
           BIND(CONCAT(SUBSTR(STR(?d), 1, 3), "0s") AS ?decade) }}
         GROUP BY ?decade ORDER BY ?decade"""
     )
-    # Disagreements are counted on literal and quantity values (dates, capacities, amounts):
-    # entity-valued properties such as participants are many-valued by nature.
-    disputed = store.select(
-        PREFIXES
-        + f"""
-        SELECT (COUNT(*) AS ?n) WHERE {{ {{
-          SELECT DISTINCT ?s ?p WHERE {{
-            ?c1 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o1 ; prov:wasDerivedFrom ?d1 .
-            ?c2 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o2 ; prov:wasDerivedFrom ?d2 .
-            FILTER(?d1 != ?d2 && ?o1 != ?o2)
-            FILTER(isLiteral(?o1) || STRSTARTS(STR(?o1), "{ns.value("")}"))
-            FILTER(?p NOT IN (rdfs:label, rdfs:comment, <http://www.w3.org/2004/02/skos/core#altLabel>,
-                              prkg:description, prkg:status))
-          }} }} }}"""
-    )
+    disputed = disputed_facts(store, ns)
     total_claims = sum(int(str(r["n"])) for r in claims)
     parts = [
         _table(
@@ -97,7 +84,7 @@ def coverage_markdown(store: Store, namespace: str) -> str:
             ("decade", "events"),
             [(str(r["decade"]), str(r["n"])) for r in decades],
         ),
-        f"Disputed (subject, property) pairs, where sources give different values: "
-        f"{disputed[0]['n'] if disputed else 0}",
+        f"Disputed facts (a single-valued property with different values in different "
+        f"sources; listed at /disputes): {len(disputed)}",
     ]
     return "\n\n".join(parts) + "\n"

@@ -158,7 +158,7 @@ def _disagree(values: list[str], currencies: dict[str, str]) -> bool:
     text differ) contradicts itself, and that is shown too.
     """
     return any(
-        not _refines(a, b) and not _other_currency(a, b, currencies)
+        incompatible(a, b) and not _other_currency(a, b, currencies)
         for i, a in enumerate(values)
         for b in values[i + 1 :]
     )
@@ -168,10 +168,16 @@ def _other_currency(a: str, b: str, currencies: dict[str, str]) -> bool:
     return a in currencies and b in currencies and currencies[a] != currencies[b]
 
 
-def _refines(a: str, b: str) -> bool:
-    if not (_DATE.match(a) and _DATE.match(b)):
+def incompatible(a: str, b: str) -> bool:
+    """Two values of a single-valued property that cannot both be right.
+
+    Equal values agree, and so does a date with a more precise date inside it.
+    """
+    if a == b:
         return False
-    return a.startswith(b) or b.startswith(a)
+    if _DATE.match(a) and _DATE.match(b):
+        return not (a.startswith(b) or b.startswith(a))
+    return True
 
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -323,7 +323,7 @@ class _Walk:
         info = self.info[n]
         style = style_for(info.cls, self.vocab)
         dated = self.date_claims.get(n, [])
-        clash = conflicting(dated)
+        clash = conflicting(dated, self.vocab.single_valued)
         by_value: dict[tuple[str, str], list[ClaimView]] = {}
         for claim in dated:
             by_value.setdefault((claim.predicate, claim.object.value), []).append(claim)
@@ -353,7 +353,7 @@ class _Walk:
     def assemble(
         self, kept: set[str], triples: dict[tuple[str, str, str], list[ClaimView]]
     ) -> tuple[list[NodeView], list[EdgeView]]:
-        clash = conflicting(list(self.claims.values()))
+        clash = conflicting(list(self.claims.values()), self.vocab.single_valued)
         nodes = {n: self.node_view(n) for n in sorted(kept)}
         edges: list[EdgeView] = []
         for s, p, o in sorted(triples):

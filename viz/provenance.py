@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kg.namespaces import PRKG, Namespaces
+from kg.disputes import incompatible
+from kg.namespaces import Namespaces
 from kg.store import Store, Term
 from viz.vocabulary import PREFIXES, local_name
 
@@ -228,58 +229,22 @@ WHERE {{
     return found
 
 
-# Properties that take one value per subject. Two sources giving different values for one
-# of these disagree; for the others (participant, party, signatory, …) a second value from a
-# second source adds to the first, it does not contradict it.
-SINGLE_VALUED: frozenset[str] = frozenset(
-    str(PRKG[name])
-    for name in (
-        "date",
-        "startDate",
-        "endDate",
-        "foundingDate",
-        "constructionStartDate",
-        "operationalSince",
-        "ceasedOperations",
-        "closureDate",
-        "builtIn",
-        "place",
-        "location",
-        "country",
-        "operator",
-        "owner",
-        "postIn",
-        "sessionOf",
-        "sessionNumber",
-        "partOfEvent",
-        "signs",
-        "successorOf",
-    )
-)
+def conflicting(
+    claims: Sequence[ClaimView], single_valued: frozenset[str]
+) -> set[tuple[str, str, str]]:
+    """(subject, predicate, object) triples whose value another source contradicts.
 
-
-def conflicting(claims: Sequence[ClaimView]) -> set[tuple[str, str, str]]:
-    """(subject, predicate, object) triples whose sources disagree.
-
-    Sources disagree when, for a single-valued property (SINGLE_VALUED), one document gives
-    one value and another document a different one, and no document gives both: two sources
-    naming different places for one meeting conflict; one source naming two places (a
-    meeting in two cities) does not.
+    Only single-valued properties (prkg:singleValued in the ontology, passed in) can be
+    contradicted; the rule for two values is kg.disputes.incompatible, the same one the
+    /disputes page uses, so a date given as a year does not contradict a day in that year.
     """
-    by_sp: dict[tuple[str, str], dict[str, set[str]]] = {}
+    by_sp: dict[tuple[str, str], set[str]] = {}
     for claim in claims:
-        if claim.predicate not in SINGLE_VALUED:
-            continue
-        objects = by_sp.setdefault((claim.subject, claim.predicate), {})
-        objects.setdefault(claim.object.value, set()).add(claim.doc)
+        if claim.predicate in single_valued:
+            by_sp.setdefault((claim.subject, claim.predicate), set()).add(claim.object.value)
     result: set[tuple[str, str, str]] = set()
-    for (subject, predicate), objects in by_sp.items():
-        if len(objects) < 2:
-            continue
-        items = sorted(objects.items())
-        for obj, docs in items:
-            for other, other_docs in items:
-                if other != obj and docs.isdisjoint(other_docs):
-                    result.add((subject, predicate, obj))
-                    break
+    for (subject, predicate), values in by_sp.items():
+        for value in values:
+            if any(incompatible(value, other) for other in values):
+                result.add((subject, predicate, value))
     return result

@@ -252,7 +252,7 @@ def build_timeline(
     info = entities.describe(store, ns, vocab, sorted(related))
     docs = {c.doc for c in (*links_claims, *date_claims)}
     source_views = fetch_sources(store, ns, docs)
-    clash = conflicting(date_claims)
+    clash = conflicting(date_claims, vocab.single_valued)
     dates_by_event: dict[str, list[ClaimView]] = {}
     for claim in date_claims:
         dates_by_event.setdefault(claim.subject, []).append(claim)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.disputes import single_valued_properties
 from kg.namespaces import PRKG
 from kg.store import Store
 
@@ -47,6 +48,8 @@ class Vocabulary:
 
     ancestors: dict[str, set[str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # local name → English label
+    # Properties marked prkg:singleValued in the ontology: different values disagree.
+    single_valued: frozenset[str] = frozenset()
 
     def label(self, name: str) -> str:
         return self.labels.get(name, name)
@@ -108,4 +111,5 @@ class Vocabulary:
             text = pick_label(labels)
             if text:
                 vocab.labels[name] = text
+        vocab.single_valued = single_valued_properties(store)
         return vocab

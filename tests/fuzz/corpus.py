@@ -113,11 +113,10 @@ def nested_queries() -> Iterator[tuple[str, str]]:
         yield f"not-chain-{depth}", "ASK { FILTER(" + "!" * depth + "true) }"
         yield f"path-parens-{depth}", "ASK { ?s " + "(" * depth + "<p>" + ")" * depth + " ?o }"
         yield f"optional-nest-{depth}", "ASK " + "{ OPTIONAL " * depth + "{}" + "}" * depth
-        yield f"subselect-nest-{depth // 10}", (
-            "SELECT * WHERE " + "{ SELECT * WHERE " * (depth // 10) + "{}" + " }" * (depth // 10)
-        )
         yield f"blank-node-nest-{depth}", "ASK { ?s ?p " + "[ <p> " * depth + "1" + " ]" * depth + " }"
         yield f"collection-nest-{depth}", "ASK { ?s ?p " + "(" * depth + "1" + ")" * depth + " }"
+    sub = 10_000
+    yield f"subselect-nest-{sub}", "SELECT * WHERE " + "{ SELECT * WHERE " * sub + "{}" + " }" * sub
     yield "plus-chain", "ASK { FILTER(" + "+" * 50_000 + "1) }"
 
 
