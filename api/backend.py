@@ -18,6 +18,8 @@ def open_configured_store(settings: Settings) -> Store:
             graph_store_url=settings.store_graph_store_url,
             user=settings.store_user,
             password=settings.store_password,
+            namespace=settings.namespace,
+            timeout=settings.query_timeout,
         )
     layout = StoreLayout(settings.store_dir)
     if layout.current_build() is None:

@@ -17,6 +17,7 @@ from kg.loader import DataValidationError
 from kg.namespaces import DEFAULT_NAMESPACE
 from kg.ontology import OntologyError
 from kg.reason import ReasoningError
+from kg.remote import RemoteStore
 from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError, query_kind
 
 FORMATS = {
@@ -39,10 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def store_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--store", type=Path, default=Path(os.environ.get("PRKG_STORE", "store")),
-                       help="store directory (default: ./store or $PRKG_STORE)")
-        p.add_argument("--store-url", default=os.environ.get("PRKG_STORE_URL"),
-                       help="a SPARQL 1.1 server's query endpoint, instead of the embedded store")
+        p.add_argument(
+            "--store",
+            type=Path,
+            default=Path(os.environ.get("PRKG_STORE", "store")),
+            help="store directory (default: ./store or $PRKG_STORE)",
+        )
+        p.add_argument(
+            "--store-url",
+            default=os.environ.get("PRKG_STORE_URL"),
+            help="a SPARQL 1.1 server's query endpoint, instead of the embedded store",
+        )
         p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
 
     p = sub.add_parser("build", help="validate data/, reason, and write the store and dumps")
@@ -89,9 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def open_store(args: argparse.Namespace) -> Store:
     if args.store_url:
-        from kg.remote import RemoteStore
-
-        return RemoteStore(args.store_url)
+        return _remote(args)
     layout = StoreLayout(args.store)
     if layout.current_build() is None:
         raise StoreError(f"No built store in {args.store}: run `prkg build --store {args.store}`.")
@@ -99,15 +105,30 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    build(args.data, args.store, namespace=args.namespace, dist_dir=args.dist,
-          reason_owl=not args.no_reason)
+    build(
+        args.data,
+        args.store,
+        namespace=args.namespace,
+        dist_dir=args.dist,
+        reason_owl=not args.no_reason,
+    )
     if args.store_url:
-        from kg.remote import RemoteStore
-
         layout = StoreLayout(args.store)
-        RemoteStore(args.store_url).replace_dataset(layout.dumps_dir() / "dataset.nq")
+        _remote(args).replace_dataset(layout.dumps_dir() / "dataset.nq")
         print(f"Loaded the dataset into {args.store_url}", file=sys.stderr)
     return 0
+
+
+def _remote(args: argparse.Namespace) -> RemoteStore:
+    """The remote store as the settings (PRKG_STORE_* variables) describe it."""
+    from api.backend import open_configured_store
+    from api.settings import Settings
+
+    store = open_configured_store(
+        Settings.from_env(store_url=args.store_url, namespace=args.namespace)
+    )
+    assert isinstance(store, RemoteStore)
+    return store
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -154,8 +175,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.store_url and StoreLayout(args.store).current_build() is None:
         print(f"No store in {args.store} yet: building it from {args.data} first.", file=sys.stderr)
         build(args.data, args.store, namespace=args.namespace)
-    settings = Settings.from_env(store_dir=args.store, store_url=args.store_url,
-                                 namespace=args.namespace, data_dir=args.data)
+    settings = Settings.from_env(
+        store_dir=args.store, store_url=args.store_url, namespace=args.namespace, data_dir=args.data
+    )
     app = create_app(settings)
     print(f"Serving prkg at http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

@@ -8,6 +8,7 @@ and every query of the mix answered.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ def _bench_load():
     spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_load"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -358,24 +358,13 @@ def answer(store: Store, query: str) -> object:
 
 
 def competency_queries() -> list[tuple[str, str]]:
-    """(name, query) of every competency question and gallery query that stays local.
-
-    tests/competency/questions.yaml (prefixes + one `sparql` per question) and
-    data/queries/*.rq; queries with SERVICE (federated, need the internet) are left out.
-    """
+    """(name, query) of every competency question (tests/competency/questions.yaml)."""
     import yaml
 
-    found: list[tuple[str, str]] = []
     questions = REPO / "tests" / "competency" / "questions.yaml"
-    if questions.exists():
-        doc = yaml.safe_load(questions.read_text(encoding="utf-8"))
-        prefixes = doc.get("prefixes", "")
-        found += [(q["id"], prefixes + q["sparql"]) for q in doc.get("questions", [])]
-    for path in sorted((REPO / "tests" / "competency").glob("*.rq")) + sorted(
-        (REPO / "data" / "queries").glob("*.rq")
-    ):
-        found.append((path.name, path.read_text(encoding="utf-8")))
-    return [(name, q) for name, q in found if "SERVICE" not in q.upper().replace("\n", " ")]
+    doc = yaml.safe_load(questions.read_text(encoding="utf-8"))
+    prefixes = doc.get("prefixes", "")
+    return [(q["id"], prefixes + q["sparql"]) for q in doc.get("questions", [])]
 
 
 @pytest.fixture(scope="module")
