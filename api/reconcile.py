@@ -214,12 +214,17 @@ async def _form_or_query(request: Request) -> dict[str, str]:
     if request.method == "POST":
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("application/json"):
-            body = await request.json()
+            body = _parse_json((await request.body()).decode("utf-8", "replace"), "request body")
             if isinstance(body, dict):
                 for k, v in body.items():
                     params[k] = v if isinstance(v, str) else json.dumps(v)
         else:
-            form = await request.form()
+            try:
+                form = await request.form()
+            except Exception as exc:  # malformed multipart or urlencoded body
+                raise HTTPException(
+                    400, f"The request body cannot be read as a form: {exc}"
+                ) from None
             params.update({k: str(v) for k, v in form.items()})
     return params
 

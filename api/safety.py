@@ -117,6 +117,41 @@ def _keyword_scan(text: str, words: Sequence[str], allowlist: Sequence[str]) -> 
             _check_remote(word.upper(), URIRef(iri), allowlist)
 
 
+MAX_NESTING = 150
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
+_SKIP = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\s]*>|#[^\n]*"
+)
+
+
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse operations nested deeper than `limit` brackets.
+
+    Parsers recurse on nesting; a query of ten thousand braces would exhaust the query
+    worker's stack. No researcher's query comes near the limit.
+    """
+    depth = deepest = 0
+    for char in _SKIP.sub(" ", text):
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                raise Refused(
+                    f"The operation is nested more than {limit} brackets deep; "
+                    "simplify it (this limit protects the server)."
+                )
+        elif char in "})]":
+            depth -= 1
+
+
+def check_graph_iris(kind: str, iris: Sequence[str]) -> None:
+    """`default-graph-uri` / `named-graph-uri` values must be absolute IRIs."""
+    for iri in iris:
+        if not _IRI.match(iri):
+            raise Refused(f"{kind} {iri!r} is not an absolute IRI.")
+
+
 def check_query(text: str, allowlist: Sequence[str]) -> None:
     """Refuse SERVICE calls to endpoints not on the allowlist (and SERVICE ?var)."""
     if not re.search(r"(?i)\bSERVICE\b", _strip_comments(text)):

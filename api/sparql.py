@@ -126,6 +126,9 @@ async def run_query(request: Request, params: list[tuple[str, str]], text: str) 
             f"with Content-Type {UPDATE_TYPE}.",
         )
     try:
+        safety.check_nesting(text)
+        safety.check_graph_iris("default-graph-uri", _values(params, "default-graph-uri"))
+        safety.check_graph_iris("named-graph-uri", _values(params, "named-graph-uri"))
         safety.check_query(text, settings.service_allowlist)
     except safety.Refused as exc:
         raise ProtocolError(400, str(exc)) from exc
@@ -177,6 +180,7 @@ async def run_update(request: Request, params: list[tuple[str, str]], text: str)
             "using-graph-uri / using-named-graph-uri are not supported; write USING in the update.",
         )
     try:
+        safety.check_nesting(text)
         safety.check_update(text, settings.service_allowlist)
     except safety.Refused as exc:
         raise ProtocolError(400, str(exc)) from exc
