@@ -93,6 +93,14 @@ SELECT ?o ?label WHERE {
 )
 
 
+_WITHIN = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?inner ?outer WHERE { VALUES ?inner { %s } ?inner prkg:location+ ?outer }
+"""
+)
+
+
 def _display(row: dict) -> str:
     def num(key: str) -> str:
         return str(row[key]) if key in row else ""
@@ -134,13 +142,17 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
             locator=str(row.get("loc", "")),
             quote=str(row.get("quote", "")),
         )
+    within: frozenset[tuple[str, str]] = frozenset()
     if entity_objects:
         values = " ".join(f"<{o}>" for o in sorted(entity_objects))
         for row in store.select(_LABELS % values):
             displays[str(row["o"])] = str(row["label"])
+        within = frozenset(
+            (str(r["inner"]), str(r["outer"])) for r in store.select(_WITHIN % values)
+        )
     result: list[DisputedFact] = []
     for (s, p), objects in sorted(by_fact.items()):
-        if len(objects) < 2 or not _disagree(list(objects), currencies):
+        if len(objects) < 2 or not _disagree(list(objects), currencies, within):
             continue
         fact = DisputedFact(s, labels[s], p, labels[p])
         for o, docs in sorted(objects.items(), key=lambda kv: displays[kv[0]]):
@@ -149,7 +161,9 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
     return result
 
 
-def _disagree(values: list[str], currencies: dict[str, str]) -> bool:
+def _disagree(
+    values: list[str], currencies: dict[str, str], within: frozenset[tuple[str, str]]
+) -> bool:
     """True when two of the values are incompatible, whichever documents give them.
 
     A date given less precisely ("2015") is compatible with a more precise one ("2015-06"):
@@ -158,7 +172,7 @@ def _disagree(values: list[str], currencies: dict[str, str]) -> bool:
     text differ) contradicts itself, and that is shown too.
     """
     return any(
-        incompatible(a, b) and not _other_currency(a, b, currencies)
+        incompatible(a, b, within) and not _other_currency(a, b, currencies)
         for i, a in enumerate(values)
         for b in values[i + 1 :]
     )
@@ -168,12 +182,13 @@ def _other_currency(a: str, b: str, currencies: dict[str, str]) -> bool:
     return a in currencies and b in currencies and currencies[a] != currencies[b]
 
 
-def incompatible(a: str, b: str) -> bool:
+def incompatible(a: str, b: str, within: frozenset[tuple[str, str]] = frozenset()) -> bool:
     """Two values of a single-valued property that cannot both be right.
 
-    Equal values agree, and so does a date with a more precise date inside it.
+    Equal values agree, and so does a date with a more precise date inside it, and a place
+    with a place inside it (`within` holds (inner, outer) pairs of prkg:location+).
     """
-    if a == b:
+    if a == b or (a, b) in within or (b, a) in within:
         return False
     if _DATE.match(a) and _DATE.match(b):
         return not (a.startswith(b) or b.startswith(a))

@@ -352,7 +352,16 @@ class _Reader:
         if isinstance(labels_raw, str):
             labels = {"en": labels_raw}
         elif isinstance(labels_raw, dict):
-            labels = {str(k): str(v).strip() for k, v in labels_raw.items() if v}
+            for lang, text in labels_raw.items():
+                if text is None or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", str(lang)):
+                    self.error(
+                        name,
+                        item.key_lines.get("label", line),
+                        f"label of {slug!r} has a part {lang!r} that is not 'language: text'; "
+                        "quote labels that contain a comma or a colon",
+                    )
+                    continue
+                labels[str(lang)] = str(text).strip()
         if "en" not in labels:
             self.error(name, line, f"entity {slug!r} needs an English label (label: {{en: ...}})")
         alt_raw = item.get("alt_labels") or {}

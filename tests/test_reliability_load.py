@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fuzz.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e

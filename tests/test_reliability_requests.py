@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from fuzz.corpus import CLIENT_ERRORS, Case, generate, q
+from fuzz.corpus import Case, generate, q
 from fuzz.live_server import LiveServer, build_request
 
 pytestmark = pytest.mark.e2e
@@ -41,12 +40,26 @@ def test_corpus_is_large_enough() -> None:
     assert {"syntax", "nested", "size", "enc", "type", "params", "dumps", "reconcile"} <= families
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CORPUS])
+# Real bugs found by the corpus, not fixed by their owners yet (strict: a fix turns them into
+# failures until the mark is removed). Reported in docs/changelog/reliability.md.
+KNOWN_BUGS = {
+    "not-chain-1": "api/safety.py check_nesting counts brackets but not chains of unary '!': "
+    "10k of them overflow the engine parser's stack, the worker dies and the answer is 503",
+}
+
+
+def _param(case: Case) -> object:
+    marks = [pytest.mark.xfail(strict=True, reason=reason)
+             for key, reason in KNOWN_BUGS.items() if key in case.name]  # fmt: skip
+    return pytest.param(case, id=case.name, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CORPUS])
 def test_bad_request_gets_4xx_with_message(case: Case, server: LiveServer) -> None:
     server.ensure_running()
     try:
         response = server.send(case.data, timeout=60)
-    except (OSError, Exception) as exc:  # noqa: B014 - a dropped connection is a failure too
+    except (OSError, Exception) as exc:
         crashed = not server.alive()
         pytest.fail(f"no HTTP answer ({type(exc).__name__}: {exc}); server crashed: {crashed}\n"
                     f"{server.log()[-1500:] if crashed else ''}")  # fmt: skip
@@ -92,8 +105,15 @@ def test_valid_slug_still_answers(server: LiveServer) -> None:
     assert page.status == 200 and b"pakistan" in page.body
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd",
-                                  "%2e%2e%2f%2e%2e%2fbuild.json", "..%2Fbuild.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%2e%2e%2f%2e%2e%2fbuild.json",
+        "..%2Fbuild.json",
+    ],
+)
 def test_dumps_traversal_refused(server: LiveServer, name: str) -> None:
     response = server.get("/dumps/" + name)
     assert response.status in {400, 404}

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from fuzz.corpus import q
 from fuzz.live_server import LiveServer, RawResponse
 
@@ -46,7 +45,9 @@ def ask(server: LiveServer, query: str, timeout: float = 60) -> RawResponse:
     return server.get("/sparql?query=" + q(query), JSON, timeout=timeout)
 
 
-def normal_latencies(server: LiveServer, stop: threading.Event, out: list[tuple[int, float]]) -> None:
+def normal_latencies(
+    server: LiveServer, stop: threading.Event, out: list[tuple[int, float]]
+) -> None:
     while not stop.is_set():
         response = ask(server, NORMAL, timeout=30)
         out.append((response.status, response.seconds))
@@ -77,10 +78,12 @@ def test_runaways_stopped_while_other_client_is_served(server: LiveServer) -> No
     assert len(during) >= 10, "the other client must have been answered throughout"
     p50 = statistics.median(s for _, s in during)
     worst = max(s for _, s in during)
-    print(f"\n[reliability] runaway stop times: "
-          + ", ".join(f"{n} {r.seconds:.2f} s" for n, r in results.items())
-          + f"; other client: {len(during)} answers, p50 {p50 * 1000:.0f} ms "
-          f"(baseline {statistics.median(baseline) * 1000:.0f} ms), max {worst * 1000:.0f} ms")
+    print(
+        "\n[reliability] runaway stop times: "
+        + ", ".join(f"{n} {r.seconds:.2f} s" for n, r in results.items())
+        + f"; other client: {len(during)} answers, p50 {p50 * 1000:.0f} ms "
+        f"(baseline {statistics.median(baseline) * 1000:.0f} ms), max {worst * 1000:.0f} ms"
+    )
     assert p50 < 0.5
     assert server.healthy()
 

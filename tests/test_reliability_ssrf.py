@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from fuzz.corpus import FORM, SPARQL_UPDATE, q
 from fuzz.live_server import LiveServer, RawResponse, build_request
-from kg.namespaces import Namespaces
 from service_support import Recorder
+
+from kg.namespaces import Namespaces
 
 pytestmark = pytest.mark.e2e
 
@@ -73,37 +73,40 @@ def update(server: LiveServer, text: str, token: str | None = TOKEN,
 
 def refused_services(loopback: str) -> dict[str, str]:
     port = loopback.rsplit(":", 1)[1]
+    SPO = "{ ?s ?p ?o }"
     return {
-        "loopback-listener": f"SELECT * WHERE {{ SERVICE <{loopback}/sparql> {{ ?s ?p ?o }} }}",
-        "loopback-silent": f"SELECT * WHERE {{ SERVICE SILENT <{loopback}/x> {{ ?s ?p ?o }} }}",
+        "loopback-listener": f"SELECT * WHERE {{ SERVICE <{loopback}/sparql> {SPO} }}",
+        "loopback-silent": f"SELECT * WHERE {{ SERVICE SILENT <{loopback}/x> {SPO} }}",
         "metadata-service": "SELECT * WHERE { SERVICE <http://169.254.169.254/latest/meta-data/> "
         "{ ?s ?p ?o } }",
-        "ipv6-loopback": f"SELECT * WHERE {{ SERVICE <http://[::1]:{port}/> {{ ?s ?p ?o }} }}",
-        "localhost": f"SELECT * WHERE {{ SERVICE <http://localhost:{port}/> {{ ?s ?p ?o }} }}",
+        "ipv6-loopback": f"SELECT * WHERE {{ SERVICE <http://[::1]:{port}/> {SPO} }}",
+        "localhost": f"SELECT * WHERE {{ SERVICE <http://localhost:{port}/> {SPO} }}",
         "private-10": "SELECT * WHERE { SERVICE <http://10.0.0.1/sparql> { ?s ?p ?o } }",
         "private-192": "SELECT * WHERE { SERVICE <http://192.168.1.1/sparql> { ?s ?p ?o } }",
-        "decimal-ip": f"SELECT * WHERE {{ SERVICE <http://2130706433:{port}/> {{ ?s ?p ?o }} }}",
+        "decimal-ip": f"SELECT * WHERE {{ SERVICE <http://2130706433:{port}/> {SPO} }}",
         "prefixed-name": f"PREFIX ep: <{loopback}/> SELECT * WHERE {{ SERVICE ep:sparql "
         "{ ?s ?p ?o } }",
-        "relative-to-base": f"BASE <{loopback}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
-        "unicode-escaped": "SELECT * WHERE { SERVICE <http://127.0.0.\\u0031:" + port
+        "relative-to-base": f"BASE <{loopback}/> SELECT * WHERE {{ SERVICE <sparql> {SPO} }}",
+        "unicode-escaped": "SELECT * WHERE { SERVICE <http://127.0.0.\\u0031:"
+        + port
         + "/sparql> { ?s ?p ?o } }",
-        "lower-case-keyword": f"select * where {{ service <{loopback}/sparql> {{ ?s ?p ?o }} }}",
-        "in-optional": f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{loopback}/x> {{ ?s ?p ?z }}"
+        "lower-case-keyword": f"select * where {{ service <{loopback}/sparql> {SPO} }}",
+        "in-optional": f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{loopback}/x> {SPO}"
         " } } LIMIT 1",
         "in-subquery": f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{loopback}/x> "
         "{ ?s ?p ?o } } } }",
-        "variable-endpoint": f"SELECT * WHERE {{ BIND(<{loopback}/x> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-        "userinfo-trick": f"SELECT * WHERE {{ SERVICE <{loopback}/listed@127.0.0.1/> {{ ?s ?p ?o }} }}",
+        "variable-endpoint": f"SELECT * WHERE {{ BIND(<{loopback}/x> AS ?e) SERVICE ?e {SPO} }}",
+        "userinfo-trick": f"SELECT * WHERE {{ SERVICE <{loopback}/listed@127.0.0.1/> {SPO} }}",
         "listed-prefix-trick": f"SELECT * WHERE {{ SERVICE <{loopback}/listed/../other> "
         "{ ?s ?p ?o } }",
-        "ask-form": f"ASK {{ SERVICE <{loopback}/x> {{ ?s ?p ?o }} }}",
-        "construct-form": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{loopback}/x> {{ ?s ?p ?o }} }}",
+        "ask-form": f"ASK {{ SERVICE <{loopback}/x> {SPO} }}",
+        "construct-form": f"CONSTRUCT {SPO} WHERE {{ SERVICE <{loopback}/x> {SPO} }}",
     }
 
 
-def test_service_outside_allowlist_refused_and_never_contacted(server: LiveServer,
-                                                                recorder: Recorder) -> None:  # fmt: skip
+def test_service_outside_allowlist_refused_and_never_contacted(
+    server: LiveServer, recorder: Recorder
+) -> None:
     failures = []
     for name, text in refused_services(recorder.url).items():
         before = len(recorder.hits)
@@ -123,10 +126,14 @@ def test_listed_loopback_endpoint_is_called(server: LiveServer, recorder: Record
     assert len(recorder.hits) > before and recorder.hits[-1].startswith("/listed")
 
 
-@pytest.mark.parametrize("clause", ["FROM <{u}/g>", "FROM NAMED <{u}/g>", "FROM <{u}/g> FROM NAMED <{u}/h>"])
+@pytest.mark.parametrize(
+    "clause", ["FROM <{u}/g>", "FROM NAMED <{u}/g>", "FROM <{u}/g> FROM NAMED <{u}/h>"]
+)
 def test_from_is_never_fetched(server: LiveServer, recorder: Recorder, clause: str) -> None:
     before = len(recorder.hits)
-    response = query(server, f"SELECT * {clause.format(u=recorder.url)} WHERE {{ ?s ?p ?o }} LIMIT 1")
+    response = query(
+        server, f"SELECT * {clause.format(u=recorder.url)} WHERE {{ ?s ?p ?o }} LIMIT 1"
+    )
     assert response.status in {200, 400}, response.text
     assert recorder.hits[before:] == []
 
@@ -134,7 +141,9 @@ def test_from_is_never_fetched(server: LiveServer, recorder: Recorder, clause: s
 @pytest.mark.parametrize("target", ["http://10.0.0.1/x", "http://127.0.0.1:{port}/x",
                                     "http://169.254.169.254/", "http://[::1]:{port}/x",
                                     "http://localhost:{port}/data.ttl"])  # fmt: skip
-def test_load_outside_allowlist_refused(server: LiveServer, recorder: Recorder, target: str) -> None:
+def test_load_outside_allowlist_refused(
+    server: LiveServer, recorder: Recorder, target: str
+) -> None:
     iri = target.format(port=recorder.url.rsplit(":", 1)[1])
     before = len(recorder.hits)
     for text in (f"LOAD <{iri}>", f"LOAD SILENT <{iri}>"):
@@ -167,19 +176,23 @@ def test_update_refused_without_configured_token(built_store_dir: Path, tmp_path
                                                (TOKEN + "x", "Bearer"), (TOKEN, "Basic"),
                                                (TOKEN[:-1], "Bearer"), ("", "Bearer")])  # fmt: skip
 def test_wrong_token_refused(server: LiveServer, token: str | None, scheme: str) -> None:
-    response = update(server, "INSERT DATA { <urn:prkg-test:bad> <urn:p> \"no\" }", token, scheme)
+    response = update(server, 'INSERT DATA { <urn:prkg-test:bad> <urn:p> "no" }', token, scheme)
     assert response.status in {401, 403}, response.text
     check = query(server, "ASK { <urn:prkg-test:bad> ?p ?o }")
     assert b"false" in check.body
 
 
 def in_updates_graph(server: LiveServer, value: str) -> bool:
-    response = query(server, f'ASK {{ GRAPH <{UPDATES}> {{ <urn:prkg-test:kept> <urn:p> "{value}" }} }}')
+    response = query(
+        server, f'ASK {{ GRAPH <{UPDATES}> {{ <urn:prkg-test:kept> <urn:p> "{value}" }} }}'
+    )
     assert response.status == 200, response.text
     return b"true" in response.body
 
 
-def test_update_lands_survives_restart_and_rebuild(server: LiveServer, writable_store: Path) -> None:
+def test_update_lands_survives_restart_and_rebuild(
+    server: LiveServer, writable_store: Path
+) -> None:
     response = update(server, 'INSERT DATA { <urn:prkg-test:kept> <urn:p> "one" }')
     assert response.status == 200, response.text
     assert in_updates_graph(server, "one")

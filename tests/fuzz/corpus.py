@@ -49,13 +49,23 @@ def q(text: str) -> str:
     return quote(text, safe="")
 
 
-def get(name: str, target: str | bytes, headers: dict[str, str] | None = None,
-        expect: frozenset[int] = CLIENT_ERRORS) -> Case:
+def get(
+    name: str,
+    target: str | bytes,
+    headers: dict[str, str] | None = None,
+    expect: frozenset[int] = CLIENT_ERRORS,
+) -> Case:
     return Case(name, build_request("GET", target, headers), expect)
 
 
-def post(name: str, body: bytes, content_type: str | None, headers: dict[str, str] | None = None,
-         target: str = "/sparql", expect: frozenset[int] = CLIENT_ERRORS) -> Case:
+def post(
+    name: str,
+    body: bytes,
+    content_type: str | None,
+    headers: dict[str, str] | None = None,
+    target: str = "/sparql",
+    expect: frozenset[int] = CLIENT_ERRORS,
+) -> Case:
     all_headers = dict(headers or {})
     if content_type is not None:
         all_headers["Content-Type"] = content_type
@@ -65,7 +75,7 @@ def post(name: str, body: bytes, content_type: str | None, headers: dict[str, st
 def broken_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
     """Syntax errors derived from the gallery: truncations, dropped braces, garbage tokens."""
     for stem, text in gallery_queries():
-        body = text[text.upper().find("SELECT"):] if "SELECT" in text.upper() else text
+        body = text[text.upper().find("SELECT") :] if "SELECT" in text.upper() else text
         cut = rng.randint(len(text) // 3, len(text) - 2)
         yield f"{stem}-truncated", text[:cut].rstrip("}") + " {"
         last = text.rfind("}")
@@ -96,8 +106,31 @@ def broken_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
     yield "bad-lang-tag", 'SELECT * WHERE { ?s ?p "x"@-- }'
     yield "bad-datatype", 'SELECT * WHERE { ?s ?p "x"^^"y" }'
     for i in range(6):
-        tokens = ["SELECT", "WHERE", "{", "}", "?x", "(", ")", ".", ";", "FILTER", "<a>", '"s"',
-                  "OPTIONAL", "UNION", "|", "*", "/", "^", "!", "GRAPH", "BIND", "AS", "ORDER"]
+        tokens = [
+            "SELECT",
+            "WHERE",
+            "{",
+            "}",
+            "?x",
+            "(",
+            ")",
+            ".",
+            ";",
+            "FILTER",
+            "<a>",
+            '"s"',
+            "OPTIONAL",
+            "UNION",
+            "|",
+            "*",
+            "/",
+            "^",
+            "!",
+            "GRAPH",
+            "BIND",
+            "AS",
+            "ORDER",
+        ]
         garbage = " ".join(rng.choice(tokens) for _ in range(rng.randint(3, 40)))
         yield f"random-tokens-{i}", "SELECT " + garbage + " }}"
 
@@ -113,7 +146,10 @@ def nested_queries() -> Iterator[tuple[str, str]]:
         yield f"not-chain-{depth}", "ASK { FILTER(" + "!" * depth + "true) }"
         yield f"path-parens-{depth}", "ASK { ?s " + "(" * depth + "<p>" + ")" * depth + " ?o }"
         yield f"optional-nest-{depth}", "ASK " + "{ OPTIONAL " * depth + "{}" + "}" * depth
-        yield f"blank-node-nest-{depth}", "ASK { ?s ?p " + "[ <p> " * depth + "1" + " ]" * depth + " }"
+        yield (
+            f"blank-node-nest-{depth}",
+            "ASK { ?s ?p " + "[ <p> " * depth + "1" + " ]" * depth + " }",
+        )
         yield f"collection-nest-{depth}", "ASK { ?s ?p " + "(" * depth + "1" + ")" * depth + " }"
     sub = 10_000
     yield f"subselect-nest-{sub}", "SELECT * WHERE " + "{ SELECT * WHERE " * sub + "{}" + " }" * sub
@@ -161,14 +197,28 @@ def size_cases(max_body: int) -> list[Case]:
         post("size-5mb-direct", big, SPARQL_QUERY, expect=too_big),
         post("size-5mb-form", b"query=" + big.replace(b" ", b"+"), FORM, expect=too_big),
         post("size-limit-plus-one-direct", over, SPARQL_QUERY, expect=too_big),
-        post("size-5mb-update", b"INSERT DATA { <a> <b> <c> } #" + b"x" * (5 << 20),
-             SPARQL_UPDATE, expect=too_big),
+        post(
+            "size-5mb-update",
+            b"INSERT DATA { <a> <b> <c> } #" + b"x" * (5 << 20),
+            SPARQL_UPDATE,
+            expect=too_big,
+        ),
         post("size-5mb-unknown-type", big, "application/octet-stream"),
         Case("size-chunked-over-limit", chunked("/sparql", SPARQL_QUERY, over), too_big),
-        Case("size-lying-content-length", build_request(
-            "POST", "/sparql", {"Content-Type": SPARQL_QUERY, "Content-Length": str(50 << 20)},
-            b"SELECT", content_length=False), too_big),
-        get("size-5mb-get", "/sparql?query=" + q("SELECT * WHERE { ?s ?p ?o } #") + "x" * (5 << 20)),
+        Case(
+            "size-lying-content-length",
+            build_request(
+                "POST",
+                "/sparql",
+                {"Content-Type": SPARQL_QUERY, "Content-Length": str(50 << 20)},
+                b"SELECT",
+                content_length=False,
+            ),
+            too_big,
+        ),
+        get(
+            "size-5mb-get", "/sparql?query=" + q("SELECT * WHERE { ?s ?p ?o } #") + "x" * (5 << 20)
+        ),
         get("size-100k-get", "/sparql?query=" + q("SELECT * WHERE { ?s ?p ?o ") + "x" * 100_000),
     ]
 
@@ -186,7 +236,7 @@ def chunked(target: str, content_type: str, body: bytes, chunk: int = 65536) -> 
 
 def encoding_cases() -> list[Case]:
     ok_query = q("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-    latin = "SELECT * WHERE { ?s ?p \"Résumé\" }".encode("latin-1")
+    latin = 'SELECT * WHERE { ?s ?p "Résumé" }'.encode("latin-1")
     utf16 = "SELECT * WHERE { ?s ?p ?o }".encode("utf-16")
     cases = [
         get("enc-get-invalid-utf8", "/sparql?query=SELECT%20%FF%FE%20WHERE%20%7B%7D"),
@@ -203,19 +253,35 @@ def encoding_cases() -> list[Case]:
         post("enc-form-raw-invalid-utf8", b"query=SELECT \xff\xfe WHERE {}", FORM),
         post("enc-form-bad-percent", b"query=SELECT%zz*%20WHERE%7B%7D", FORM),
         post("enc-form-lone-percent", b"query=ASK%7B%7D%", FORM),
-        post("enc-direct-invalid-utf8", b"SELECT * WHERE { ?s ?p \"\xff\xfe\" }", SPARQL_QUERY),
+        post("enc-direct-invalid-utf8", b'SELECT * WHERE { ?s ?p "\xff\xfe" }', SPARQL_QUERY),
         post("enc-direct-latin1-bytes", latin, SPARQL_QUERY),
         post("enc-direct-utf16", utf16, SPARQL_QUERY),
-        post("enc-direct-utf16-declared", utf16, SPARQL_QUERY + "; charset=utf-16",
-             expect=frozenset({415})),
-        post("enc-direct-latin1-declared", latin, SPARQL_QUERY + "; charset=ISO-8859-1",
-             expect=frozenset({415})),
-        post("enc-form-latin1-declared", b"query=" + ok_query.encode(), FORM + "; charset=latin1",
-             expect=frozenset({415})),
-        post("enc-update-invalid-utf8", b"INSERT DATA { <a> <b> \"\xff\" }", SPARQL_UPDATE),
+        post(
+            "enc-direct-utf16-declared",
+            utf16,
+            SPARQL_QUERY + "; charset=utf-16",
+            expect=frozenset({415}),
+        ),
+        post(
+            "enc-direct-latin1-declared",
+            latin,
+            SPARQL_QUERY + "; charset=ISO-8859-1",
+            expect=frozenset({415}),
+        ),
+        post(
+            "enc-form-latin1-declared",
+            b"query=" + ok_query.encode(),
+            FORM + "; charset=latin1",
+            expect=frozenset({415}),
+        ),
+        post("enc-update-invalid-utf8", b'INSERT DATA { <a> <b> "\xff" }', SPARQL_UPDATE),
         post("enc-direct-bom-utf32", "ASK {}".encode("utf-32"), SPARQL_QUERY),
-        post("enc-direct-charset-garbage", b"ASK {}", SPARQL_QUERY + "; charset=\"\x01\x02\"",
-             expect=frozenset({400, 415})),
+        post(
+            "enc-direct-charset-garbage",
+            b"ASK {}",
+            SPARQL_QUERY + '; charset="\x01\x02"',
+            expect=frozenset({400, 415}),
+        ),
     ]
     return cases
 
@@ -230,8 +296,12 @@ def media_type_cases() -> list[Case]:
         post("type-text-plain", body, "text/plain", expect=unsupported),
         post("type-json", b'{"query": "ASK {}"}', "application/json", expect=unsupported),
         post("type-xml", b"<query>ASK {}</query>", "application/xml", expect=unsupported),
-        post("type-multipart", b"--b\r\nContent-Disposition: form-data; name=query\r\n\r\nASK {}"
-             b"\r\n--b--\r\n", "multipart/form-data; boundary=b", expect=unsupported),
+        post(
+            "type-multipart",
+            b"--b\r\nContent-Disposition: form-data; name=query\r\n\r\nASK {}\r\n--b--\r\n",
+            "multipart/form-data; boundary=b",
+            expect=unsupported,
+        ),
         post("type-garbage", body, ";;;=;", expect=unsupported),
         post("type-star", body, "*/*", expect=unsupported),
         post("type-turtle", b"<a> <b> <c> .", "text/turtle", expect=unsupported),
@@ -266,25 +336,41 @@ def parameter_cases() -> list[Case]:
     return [
         get("params-two-queries", f"/sparql?query={good}&query={good}"),
         post("params-two-queries-form", f"query={good}&query={good}".encode(), FORM),
-        post("params-query-in-url-and-body", f"SELECT * WHERE {{ ?s ?p ?o }}".encode(),
-             SPARQL_QUERY, target=f"/sparql?query={good}"),
+        post(
+            "params-query-in-url-and-body",
+            b"SELECT * WHERE { ?s ?p ?o }",
+            SPARQL_QUERY,
+            target=f"/sparql?query={good}",
+        ),
         get("params-query-and-update", f"/sparql?query={good}&update=" + q("CLEAR ALL")),
         get("params-update-via-get", "/sparql?update=" + q("INSERT DATA { <a> <b> <c> }")),
-        post("params-update-no-token", b"update=" + q("INSERT DATA { <a> <b> <c> }").encode(),
-             FORM, expect=frozenset({401, 403})),
+        post(
+            "params-update-no-token",
+            b"update=" + q("INSERT DATA { <a> <b> <c> }").encode(),
+            FORM,
+            expect=frozenset({401, 403}),
+        ),
         post("params-update-as-query", b"query=" + q("DROP ALL").encode(), FORM),
         get("params-unknown-with-bad-query", f"/sparql?{unknown}&query={bad}"),
         get("params-5000-with-bad-query", f"/sparql?{many}&query={bad}"),
         post("params-5000-form-no-query", many.encode(), FORM),
         get("params-empty-query", "/sparql?query="),
         get("params-empty-name", f"/sparql?={good}&query={bad}"),
-        get("params-bad-default-graph", f"/sparql?query={good}&default-graph-uri=" + q("not an iri")),
-        get("params-bad-default-graph-brackets", f"/sparql?query={good}&default-graph-uri="
-            + q("<http://x>")),
+        get(
+            "params-bad-default-graph", f"/sparql?query={good}&default-graph-uri=" + q("not an iri")
+        ),
+        get(
+            "params-bad-default-graph-brackets",
+            f"/sparql?query={good}&default-graph-uri=" + q("<http://x>"),
+        ),
         get("params-bad-named-graph", f"/sparql?query={good}&named-graph-uri=" + q("a b")),
         get("params-default-graph-nul", f"/sparql?query={good}&default-graph-uri=%00"),
-        post("params-using-graph-on-update", b"update=" + q("INSERT DATA { <a> <b> <c> }").encode()
-             + b"&using-graph-uri=x", FORM, expect=frozenset({400, 401, 403})),
+        post(
+            "params-using-graph-on-update",
+            b"update=" + q("INSERT DATA { <a> <b> <c> }").encode() + b"&using-graph-uri=x",
+            FORM,
+            expect=frozenset({400, 401, 403}),
+        ),
         get("params-timeout-param-with-bad-query", f"/sparql?query={bad}&timeout=999999"),
     ]
 
@@ -293,8 +379,12 @@ def method_cases() -> list[Case]:
     wrong = frozenset({405})
     target = "/sparql?query=" + q("ASK {}")
     return [
-        Case(f"method-{m.lower()}", build_request(m, target, {}, b"x" if m != "DELETE" else b""),
-             wrong) for m in ("PUT", "DELETE", "PATCH")
+        Case(
+            f"method-{m.lower()}",
+            build_request(m, target, {}, b"x" if m != "DELETE" else b""),
+            wrong,
+        )
+        for m in ("PUT", "DELETE", "PATCH")
     ] + [
         Case("method-bogus", build_request("BREW", target, {}), CLIENT_ERRORS | {501}),
         Case("method-put-dumps", build_request("PUT", "/dumps/dataset.trig", {}, b"x"), wrong),
@@ -305,14 +395,23 @@ def method_cases() -> list[Case]:
 def http_cases() -> list[Case]:
     """Requests broken at the HTTP level; uvicorn's parser answers them (400)."""
     return [
-        Case("http-bad-content-length", b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
-             b"application/sparql-query\r\nContent-Length: abc\r\n\r\nASK {}"),
-        Case("http-negative-content-length", b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
-             b"application/sparql-query\r\nContent-Length: -5\r\n\r\nASK {}"),
+        Case(
+            "http-bad-content-length",
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/sparql-query\r\nContent-Length: abc\r\n\r\nASK {}",
+        ),
+        Case(
+            "http-negative-content-length",
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/sparql-query\r\nContent-Length: -5\r\n\r\nASK {}",
+        ),
         Case("http-bad-header-line", b"GET /sparql HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n"),
         Case("http-bad-version", b"GET /sparql HTTP/9.9\r\nHost: x\r\n\r\n"),
-        Case("http-bad-chunk-size", b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
-             b"application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nASK\r\n0\r\n\r\n"),
+        Case(
+            "http-bad-chunk-size",
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nASK\r\n0\r\n\r\n",
+        ),
     ]
 
 
@@ -332,11 +431,25 @@ def other_endpoint_cases() -> list[Case]:
         get("id-bad-accept", "/id/pakistan", {"Accept": "image/png"}, frozenset({406})),
         get("source-bad-format", "/source/S01?format=%00", expect=frozenset({400, 406})),
     ]
-    traversal = ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd",
-                 "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5C..%5Cetc%5Cpasswd", "/etc/passwd",
-                 "%2Fetc%2Fpasswd", "dataset.trig%00.txt", "....//....//etc/passwd",
-                 "..%252F..%252Fetc%252Fpasswd", ".", "..", "build.json", "../build.json",
-                 "..%2Fbuild.json", "%c0%ae%c0%ae/etc/passwd", "dataset.trig/..%2F..%2Fbuild.json"]
+    traversal = [
+        "../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "..%5C..%5Cetc%5Cpasswd",
+        "/etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "dataset.trig%00.txt",
+        "....//....//etc/passwd",
+        "..%252F..%252Fetc%252Fpasswd",
+        ".",
+        "..",
+        "build.json",
+        "../build.json",
+        "..%2Fbuild.json",
+        "%c0%ae%c0%ae/etc/passwd",
+        "dataset.trig/..%2F..%2Fbuild.json",
+    ]
     for i, path in enumerate(traversal):
         cases.append(get(f"dumps-traversal-{i}", "/dumps/" + path, expect=frozenset({404, 400})))
     cases += [
@@ -355,25 +468,49 @@ def other_endpoint_cases() -> list[Case]:
         get("void-bad-format", "/.well-known/void?format=bogus", expect=frozenset({400, 406})),
         get("void-bad-accept", "/.well-known/void", {"Accept": "image/png"}, frozenset({406})),
     ]
-    broken_json = ['{"q0": {"query": "x"', "[1,2", "nul", '{"q0": ', "\x00", '"unterminated',
-                   "{" * 100_000, '{"q0": {"query": "pakistan", "limit": "many"}}',
-                   '{"q0": {"query": 5}}', '{"q0": {"query": "x", "type": 7}}', "[]", "42"]
+    broken_json = [
+        '{"q0": {"query": "x"',
+        "[1,2",
+        "nul",
+        '{"q0": ',
+        "\x00",
+        '"unterminated',
+        "{" * 100_000,
+        '{"q0": {"query": "pakistan", "limit": "many"}}',
+        '{"q0": {"query": 5}}',
+        '{"q0": {"query": "x", "type": 7}}',
+        "[]",
+        "42",
+    ]
     for i, text in enumerate(broken_json):
         body = ("queries=" + q(text)).encode()
         cases.append(post(f"reconcile-broken-json-{i}", body, FORM, target="/reconcile"))
         cases.append(get(f"reconcile-get-broken-json-{i}",
                          "/reconcile?queries=" + q(text[:2000])))  # fmt: skip
     cases += [
-        post("reconcile-extend-broken", b"extend=" + q('{"ids": [').encode(), FORM,
-             target="/reconcile"),
-        post("reconcile-extend-wrong-shape", b"extend=" + q('{"ids": 5, "properties": 1}').encode(),
-             FORM, target="/reconcile"),
+        post(
+            "reconcile-extend-broken",
+            b"extend=" + q('{"ids": [').encode(),
+            FORM,
+            target="/reconcile",
+        ),
+        post(
+            "reconcile-extend-wrong-shape",
+            b"extend=" + q('{"ids": 5, "properties": 1}').encode(),
+            FORM,
+            target="/reconcile",
+        ),
         post("reconcile-json-body", b'{"queries": {', "application/json", target="/reconcile"),
         post("reconcile-invalid-utf8", b"queries=%FF%FE", FORM, target="/reconcile"),
-        get("reconcile-preview-bad-id", "/reconcile/preview?id=" + q("a> ?p ?o } #"),
-            expect=not_found),
+        get(
+            "reconcile-preview-bad-id",
+            "/reconcile/preview?id=" + q("a> ?p ?o } #"),
+            expect=not_found,
+        ),
         get("reconcile-preview-no-id", "/reconcile/preview"),
         get("reconcile-suggest-bad-cursor", "/reconcile/suggest/entity?prefix=pak&cursor=abc"),
-        get("reconcile-propose-bad-type", "/reconcile/extend/propose?type=" + q("<x>") + "&limit=x"),
+        get(
+            "reconcile-propose-bad-type", "/reconcile/extend/propose?type=" + q("<x>") + "&limit=x"
+        ),
     ]
     return cases

@@ -9,6 +9,7 @@ UTF-8, broken percent-encoding, a request line of megabytes).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -44,10 +45,9 @@ def raw_request(host: str, port: int, data: bytes, timeout: float = 30.0) -> Raw
     """Send `data` as it is and read one HTTP response (status, headers, body)."""
     start = time.perf_counter()
     with socket.create_connection((host, port), timeout=timeout) as sock:
-        try:
+        # the server may answer (413, 400) and close before reading everything
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server may answer (413, 400) and close before reading everything
         response = http.client.HTTPResponse(sock, method=data.split(b" ", 1)[0].decode("latin-1"))
         response.begin()
         body = response.read()
@@ -78,8 +78,14 @@ def build_request(
 class LiveServer:
     """`prkg serve --store STORE` on 127.0.0.1:<free port>, with extra PRKG_* environment."""
 
-    def __init__(self, store_dir: Path, log_path: Path, env: dict[str, str] | None = None,
-                 data_dir: Path | None = None, extra_args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        data_dir: Path | None = None,
+        extra_args: list[str] | None = None,
+    ) -> None:
         self.store_dir = store_dir
         self.log_path = log_path
         self.env = env or {}
@@ -130,8 +136,9 @@ class LiveServer:
     def send(self, data: bytes, timeout: float = 60.0) -> RawResponse:
         return raw_request("127.0.0.1", self.port, data, timeout)
 
-    def get(self, target: str, headers: dict[str, str] | None = None,
-            timeout: float = 60.0) -> RawResponse:
+    def get(
+        self, target: str, headers: dict[str, str] | None = None, timeout: float = 60.0
+    ) -> RawResponse:
         return self.send(build_request("GET", target, headers), timeout)
 
     def healthy(self) -> bool:
@@ -139,8 +146,8 @@ class LiveServer:
         if not self.alive():
             return False
         try:
-            answer = self.get("/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
-                              {"Accept": "application/sparql-results+json"}, timeout=30)  # fmt: skip
+            accept = {"Accept": "application/sparql-results+json"}
+            answer = self.get("/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", accept, timeout=30)
         except OSError:
             return False
         return answer.status == 200 and b'"boolean":true' in answer.body.replace(b" ", b"")
