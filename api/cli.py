@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="coverage figures of the built graph (Markdown)")
     store_args(p)
+    p.add_argument(
+        "--update-readme",
+        type=Path,
+        metavar="FILE",
+        help="rewrite the coverage block of FILE (between its coverage markers)",
+    )
 
     p = sub.add_parser("viz", help="write a standalone HTML graph view of one entity")
     store_args(p)
@@ -185,9 +191,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.coverage import coverage_markdown
+    from kg.coverage import coverage_markdown, replace_block
 
-    print(coverage_markdown(open_store(args), args.namespace))
+    figures = coverage_markdown(open_store(args), args.namespace)
+    if args.update_readme:
+        path: Path = args.update_readme
+        path.write_text(replace_block(path.read_text(encoding="utf-8"), figures), encoding="utf-8")
+        print(f"Updated the coverage figures in {path}", file=sys.stderr)
+    else:
+        print(figures)
     return 0
 
 

@@ -88,3 +88,21 @@ def coverage_markdown(store: Store, namespace: str) -> str:
         f"sources; listed at /disputes): {len(disputed)}",
     ]
     return "\n\n".join(parts) + "\n"
+
+
+START = "<!-- coverage:start (written by `prkg stats --update-readme README.md`) -->"
+END = "<!-- coverage:end -->"
+
+
+def replace_block(text: str, figures: str) -> str:
+    """Put `figures` between the coverage markers of a Markdown text."""
+    if START not in text or END not in text:
+        raise ValueError(f"the file has no coverage markers ({START} … {END})")
+    head, rest = text.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    return f"{head}{START}\n{figures.strip()}\n{END}{tail}"
+
+
+def readme_block(text: str) -> str:
+    """The figures currently between the coverage markers."""
+    return text.split(START, 1)[1].split(END, 1)[0].strip()
