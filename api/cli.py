@@ -176,6 +176,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.backend import open_configured_store
     from api.settings import Settings
 
     if not args.store_url and StoreLayout(args.store).current_build() is None:
@@ -184,9 +185,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
         store_dir=args.store, store_url=args.store_url, namespace=args.namespace, data_dir=args.data
     )
-    app = create_app(settings)
+    # Opened here, not in the app's start-up, so a missing or damaged store is a one-line
+    # error from `prkg serve` rather than a server that fails on its first request.
+    store = open_configured_store(settings)
+    app = create_app(settings, store=store)
     print(f"Serving prkg at http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        store.close()
     return 0
 
 

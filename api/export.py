@@ -29,21 +29,39 @@ def _csv(text: str, filename: str) -> Response:
     )
 
 
-@router.get("/export/entities.csv", summary="All entities with labels and external ids (CSV)")
+CSV = {200: {"description": "CSV, one row per item", "content": {"text/csv": {}}}}
+
+
+@router.get(
+    "/export/entities.csv",
+    summary="All entities with labels and external ids (CSV)",
+    response_class=Response,
+    responses=CSV,
+)
 def export_entities(
     store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
 ) -> Response:
     return _csv(entities_csv(store, ns), "prkg-entities.csv")
 
 
-@router.get("/export/claims.csv", summary="All claims with their sources (CSV)")
+@router.get(
+    "/export/claims.csv",
+    summary="All claims with their sources (CSV)",
+    response_class=Response,
+    responses=CSV,
+)
 def export_claims(
     store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
 ) -> Response:
     return _csv(claims_csv(store, ns), "prkg-claims.csv")
 
 
-@router.get("/context.jsonld", summary="JSON-LD context: prkg properties as short names")
+@router.get(
+    "/context.jsonld",
+    summary="JSON-LD context: prkg properties as short names",
+    response_class=Response,
+    responses={200: {"description": "JSON-LD context", "content": {"application/ld+json": {}}}},
+)
 def context(
     store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
 ) -> Response:

@@ -300,7 +300,11 @@ def suggest_property(
     return {"result": result}
 
 
-@router.get("/extend/propose", summary="Properties to offer for data extension")
+@router.get(
+    "/extend/propose",
+    summary="Properties to offer for data extension",
+    responses={400: {"description": "Unknown type"}},
+)
 def propose_properties(
     index: Annotated[LabelIndex, Depends(get_index)],
     type: str | None = None,
@@ -318,7 +322,12 @@ def propose_properties(
     return out
 
 
-@router.get("/preview", response_class=HTMLResponse, summary="HTML preview of an entity")
+@router.get(
+    "/preview",
+    response_class=HTMLResponse,
+    summary="HTML preview of an entity",
+    responses={404: {"description": "Unknown entity"}},
+)
 def preview(id: str, index: Annotated[LabelIndex, Depends(get_index)]) -> HTMLResponse:
     entity = index.entity_for(id)
     if entity is None:

@@ -131,8 +131,14 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
     Parsers recurse on nesting; a query of ten thousand braces would exhaust the query
     worker's stack. No researcher's query comes near the limit.
     """
+    stripped = _SKIP.sub(" ", text)
+    if re.search(rf"(?:[!+-]\s*){{{limit},}}", stripped):
+        raise Refused(
+            f"The operation chains more than {limit} unary operators; "
+            "simplify it (this limit protects the server)."
+        )
     depth = deepest = 0
-    for char in _SKIP.sub(" ", text):
+    for char in stripped:
         if char in "{([":
             depth += 1
             deepest = max(deepest, depth)

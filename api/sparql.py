@@ -231,7 +231,41 @@ async def describe_service(request: Request, params: list[tuple[str, str]]) -> R
         "POST bodies: application/x-www-form-urlencoded, application/sparql-query, "
         "application/sparql-update (UTF-8)."
     ),
-    responses={400: {}, 401: {}, 403: {}, 406: {}, 413: {}, 415: {}, 503: {}},
+    responses={
+        200: {
+            "description": "Query results, an RDF graph, the service description or the query UI",
+            "content": {
+                media: {}
+                for media in (
+                    "application/sparql-results+json",
+                    "application/sparql-results+xml",
+                    "text/csv",
+                    "text/tab-separated-values",
+                    "text/turtle",
+                    "application/n-triples",
+                    "application/rdf+xml",
+                    "application/ld+json",
+                    "application/trig",
+                    "application/n-quads",
+                    "text/html",
+                )
+            },
+        },
+        204: {"description": "Update applied"},
+        **{
+            status: {"description": text, "content": {"text/plain": {}}}
+            for status, text in (
+                (400, "Malformed request or query (the parser's message)"),
+                (401, "Missing or wrong update token"),
+                (403, "Updates are disabled"),
+                (405, "Method not allowed"),
+                (406, "No acceptable format"),
+                (413, "Body too large"),
+                (415, "Unsupported media type or charset"),
+                (503, "Query timed out or store unavailable"),
+            )
+        },
+    },
 )
 async def sparql(request: Request) -> Response:
     settings: Settings = request.app.state.settings

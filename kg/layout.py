@@ -60,7 +60,17 @@ class StoreLayout:
         return path
 
     def activate(self, build: Path) -> None:
-        """Point `current` at `build` in one atomic rename, then drop older builds."""
+        """Point `current` at `build` in one atomic rename, then drop older builds.
+
+        The build's files are flushed to disk first, so a power cut right after the switch
+        cannot leave `current` pointing at data still in the page cache.
+        """
+        for path in [*sorted(build.rglob("*")), build]:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         tmp_link = self.root / f".current-{os.getpid()}"
         if tmp_link.is_symlink() or tmp_link.exists():
             tmp_link.unlink()
@@ -76,6 +86,10 @@ class StoreLayout:
         still has an old build open keeps reading it: the OS frees removed files only when
         the last reader closes them.
         """
+        for link in self.root.glob(".current-*"):  # left by a build killed mid-switch
+            pid = link.name.removeprefix(".current-")
+            if not _builder_alive(f"x-{pid}-0"):
+                link.unlink(missing_ok=True)
         if not self.builds.exists():
             return
         for child in self.builds.iterdir():

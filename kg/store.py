@@ -225,7 +225,7 @@ class EmbeddedStore:
                 self._store = ox.Store.read_only(str(path))
             else:
                 self._store = ox.Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # pyoxigraph says RuntimeError for corruption
             raise StoreUnavailable(f"Cannot open the store at {path}: {exc}") from exc
 
     @property

@@ -158,6 +158,18 @@ class _Worker:
         self.conn.close()
 
 
+def _probe(path: Path) -> None:
+    """Open the store and read from it once, so a damaged store fails at start-up with a
+    message rather than on the first visitor's query."""
+    probe = EmbeddedStore(path, read_only=True)
+    try:
+        probe.ask("ASK { ?s ?p ?o }")
+    except (StoreError, OSError, RuntimeError) as exc:
+        raise StoreUnavailable(f"The store at {path} cannot be read: {exc}") from exc
+    finally:
+        probe.close()
+
+
 class PooledEmbeddedStore:
     """The embedded store as the service uses it: queries in killable worker processes.
 
@@ -176,6 +188,7 @@ class PooledEmbeddedStore:
     ) -> None:
         if not (path / "CURRENT").exists():
             raise StoreUnavailable(f"No store at {path}: run `prkg build` first.")
+        _probe(path)
         self.path = path
         self.timeout = timeout
         self.max_rows = max_rows

@@ -170,22 +170,9 @@ def test_serve_on_a_file_instead_of_a_store_fails_clearly(tmp_path: Path) -> Non
     assert_clean_failure(result)
 
 
-SERVE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="api/cli.py cmd_serve opens the store only in the app's lifespan (uvicorn prints a "
-    "traceback and exits 3) and PooledEmbeddedStore opens it lazily in workers (the server "
-    "starts on a corrupt store); pyoxigraph's RuntimeError('Corruption') is not StoreUnavailable",
-)
-QUERY_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="kg/store.py EmbeddedStore.__init__ catches OSError only; pyoxigraph raises "
-    "RuntimeError for a corrupt database, so `prkg query` prints a traceback",
-)
-
-
 @pytest.mark.parametrize(
     "how",
-    [pytest.param(h, marks=SERVE_BUG)
+    [pytest.param(h)
      for h in ("corrupt-current-file", "missing-database", "truncated-tables")],
 )  # fmt: skip
 def test_serve_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
@@ -198,7 +185,7 @@ def test_serve_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
 
 
 @pytest.mark.parametrize(
-    "how", [pytest.param("corrupt-current-file", marks=QUERY_BUG), "missing-database"]
+    "how", ["corrupt-current-file", "missing-database"]
 )
 def test_query_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
                                                built_store_dir: Path) -> None:  # fmt: skip

@@ -75,13 +75,6 @@ def test_no_api_operation_answers_5xx(api_schema) -> None:
     assert failures == {}, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the OpenAPI schema does not declare what the API answers: GET /sparql 200 as "
-    "text/html/RDF/results types (api/sparql.py), /export/*.csv as text/csv and "
-    "/context.jsonld as application/ld+json (api/export.py), 400 of "
-    "/reconcile/extend/propose and 404 of /reconcile/preview (api/reconcile.py)",
-)
 def test_api_responses_match_the_openapi_schema(api_schema) -> None:
     _labels, failures = fuzz_operations(api_schema, SCHEMA_CHECKS)
     assert failures == {}, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
