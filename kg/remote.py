@@ -10,8 +10,8 @@ and papers over nothing but the few places where a server's output breaks the st
 Virtuoso, the server we test against, needs three things handled here:
 - its default graph (no FROM) is the union of *all* graphs, as prkg wants, but that includes
   its own system graphs (`virtrdf#`, the service description, LDP) unless the server makes
-  them private (one SQL step, see docs/readme/remote.md); `named_graphs()` leaves them out
-  in any case;
+  them private (one SQL step, see README, "Running on a triple store server");
+  `named_graphs()` leaves them out in any case;
 - its DESCRIBE answers nothing without FROM unless asked for the CBD mode (a pragma here);
 - its `timeout` parameter gives an "anytime" answer: partial results, flagged only by the
   `X-SQL-State: S1TAT` header. Such an answer is turned into `QueryTimeout`, never served;
@@ -49,7 +49,8 @@ SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 
 # Graphs a fresh Virtuoso holds for itself. Queries must not see them in the union: the
-# server is set up to make them private (docs/readme/remote.md; tests/virtuoso.py does it).
+# server is set up to make them private (README, "Running on a triple store server";
+# tests/virtuoso.py does it).
 # Virtuoso's `input:default-graph-exclude` pragma would hide them per query, but in 7.2 it
 # also empties `GRAPH <iri> {…}` patterns, so it is not used.
 VIRTUOSO_SYSTEM_GRAPHS: tuple[str, ...] = (

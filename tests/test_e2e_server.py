@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 NS = Namespaces()
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
-# What `prkg serve` must do (see docs/readme/service.md): settings from PRKG_* variables, the
+# What `prkg serve` must do (see README, "The SPARQL service"): settings from PRKG_* variables, the
 # embedded store behind the worker pool, uvicorn.
 LAUNCHER = """
 import sys

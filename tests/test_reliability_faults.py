@@ -184,9 +184,7 @@ def test_serve_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
     assert_clean_failure(result, str(store))
 
 
-@pytest.mark.parametrize(
-    "how", ["corrupt-current-file", "missing-database"]
-)
+@pytest.mark.parametrize("how", ["corrupt-current-file", "missing-database"])
 def test_query_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
                                                built_store_dir: Path) -> None:  # fmt: skip
     store = _corrupt_store(tmp_path, built_store_dir, how)
