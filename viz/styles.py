@@ -56,8 +56,8 @@ EDGE_CONFLICT = EdgeStyle(
     "#c0392b",
     (10, 6),
     "conflicting sources",
-    "Sources disagree: another source gives a different value for the same statement, "
-    "and no source gives both.",
+    "Sources disagree: another source gives an incompatible value for a property that "
+    "takes one value (see /disputes).",
 )
 EDGE_WEAK = EdgeStyle(
     "weak",
