@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from kg.build import build
@@ -21,7 +22,13 @@ ONTOLOGY_DIR = ROOT / "ontology"
 
 @pytest.fixture(scope="session")
 def built_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store directory built by the real pipeline from the real data/."""
+    """A store directory built by the real pipeline from the real data/.
+
+    PRKG_TEST_STORE (developers only) reuses a store built earlier, to save the build.
+    """
+    override = os.environ.get("PRKG_TEST_STORE")
+    if override:
+        return Path(override)
     store_dir = tmp_path_factory.mktemp("store")
     build(DATA_DIR, store_dir, log=lambda _msg: None)
     return store_dir
@@ -42,3 +49,12 @@ def namespaces() -> Namespaces:
 @pytest.fixture
 def app_settings(built_store_dir: Path) -> Settings:
     return Settings(store_dir=built_store_dir, data_dir=DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def client(built_store_dir: Path) -> Iterator[TestClient]:
+    """A TestClient on an app over the built store, with the timeout-enforcing worker pool."""
+    from service_support import pooled_app
+
+    with pooled_app(built_store_dir) as (app, _store), TestClient(app) as c:
+        yield c

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
@@ -23,15 +22,7 @@ from kg.layout import StoreLayout
 from kg.workers import PooledEmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA", ROOT / "data"))
-
-
-def resolve_store_dir(request: pytest.FixtureRequest) -> Path:
-    """The store to test: PRKG_TEST_STORE when set, else conftest's real build."""
-    override = os.environ.get("PRKG_TEST_STORE")
-    if override:
-        return Path(override)
-    return request.getfixturevalue("built_store_dir")
+DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))
 
 
 def copy_store(store_dir: Path, target: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from service_support import DATA_DIR, ROOT, resolve_store_dir
+from service_support import DATA_DIR, ROOT
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from kg.namespaces import Namespaces
@@ -45,11 +45,6 @@ if __name__ == "__main__":
 """
 
 
-@pytest.fixture(scope="module")
-def service_store_dir(request: pytest.FixtureRequest) -> Path:
-    return resolve_store_dir(request)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,14 +52,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(service_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     launcher = tmp_path_factory.mktemp("serve") / "serve_prkg.py"
     launcher.write_text(LAUNCHER, encoding="utf-8")
     port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
-        "PRKG_STORE": str(service_store_dir),
+        "PRKG_STORE": str(built_store_dir),
         "PRKG_DATA": str(DATA_DIR),
         "PRKG_QUERY_TIMEOUT": "2",
         "PRKG_QUERY_WORKERS": "2",

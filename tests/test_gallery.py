@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import DATA_DIR, pooled_app, resolve_store_dir
+from service_support import DATA_DIR
 
 from api.gallery import load_gallery, parse_query_file
 
 QUERY_FILES = sorted((DATA_DIR / "queries").glob("*.rq"))
-
-
-@pytest.fixture(scope="module")
-def service_store_dir(request: pytest.FixtureRequest) -> Path:
-    return resolve_store_dir(request)
-
-
-@pytest.fixture(scope="module")
-def client(service_store_dir: Path) -> Iterator[TestClient]:
-    with pooled_app(service_store_dir) as (app, _store), TestClient(app) as c:
-        yield c
 
 
 def test_at_least_twelve_researcher_questions() -> None:

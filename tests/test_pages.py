@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
@@ -13,24 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
-from service_support import DATA_DIR, copy_store, pooled_app, resolve_store_dir
+from service_support import DATA_DIR, copy_store, pooled_app
 
 from api.gallery import load_gallery
 from kg.layout import StoreLayout
 from kg.namespaces import DCAT, PRKG, VOID, Namespaces
 
 NS = Namespaces()
-
-
-@pytest.fixture(scope="module")
-def service_store_dir(request: pytest.FixtureRequest) -> Path:
-    return resolve_store_dir(request)
-
-
-@pytest.fixture(scope="module")
-def client(service_store_dir: Path) -> Iterator[TestClient]:
-    with pooled_app(service_store_dir) as (app, _store), TestClient(app) as c:
-        yield c
 
 
 def select(c: TestClient, query: str) -> list[dict]:
@@ -132,7 +120,7 @@ def test_ontology_rdf(client: TestClient, accept: str, fmt: str) -> None:
     assert (PRKG.Claim, RDF.type, OWL.Class) in g
 
 
-def test_void_and_dcat(client: TestClient, service_store_dir: Path) -> None:
+def test_void_and_dcat(client: TestClient, built_store_dir: Path) -> None:
     r = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert r.status_code == 200
     g = Graph().parse(data=r.text, format="turtle")
@@ -148,7 +136,7 @@ def test_void_and_dcat(client: TestClient, service_store_dir: Path) -> None:
     assert g.value(ds, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert str(g.value(ds, VOID.sparqlEndpoint)).endswith("/sparql")
     assert list(g.objects(ds, VOID.exampleResource))
-    dumps = sorted(p.name for p in StoreLayout(service_store_dir).dumps_dir().iterdir())
+    dumps = sorted(p.name for p in StoreLayout(built_store_dir).dumps_dir().iterdir())
     urls = sorted(str(u).rsplit("/", 1)[-1] for u in g.objects(None, DCAT.downloadURL))
     assert urls == dumps and "dataset.trig" in urls
     wikidata = select(
@@ -168,11 +156,11 @@ def test_void_and_dcat(client: TestClient, service_store_dir: Path) -> None:
     assert len(Graph().parse(data=js.text, format="json-ld")) == len(g)
 
 
-def test_dumps_download_and_traversal(client: TestClient, service_store_dir: Path) -> None:
+def test_dumps_download_and_traversal(client: TestClient, built_store_dir: Path) -> None:
     listing = client.get("/dumps/")
     assert listing.status_code == 200 and "dataset.trig" in listing.text
     r = client.get("/dumps/ontology.ttl")
-    expected = (StoreLayout(service_store_dir).dumps_dir() / "ontology.ttl").read_bytes()
+    expected = (StoreLayout(built_store_dir).dumps_dir() / "ontology.ttl").read_bytes()
     assert r.status_code == 200 and r.content == expected
     for bad in [
         "..%2Fbuild.json",
@@ -217,8 +205,8 @@ def test_openapi_docs(client: TestClient) -> None:
     } <= set(paths)
 
 
-def test_labels_are_escaped(service_store_dir: Path, tmp_path: Path, cited_entity: dict) -> None:
-    store_dir = copy_store(service_store_dir, tmp_path / "store")
+def test_labels_are_escaped(built_store_dir: Path, tmp_path: Path, cited_entity: dict) -> None:
+    store_dir = copy_store(built_store_dir, tmp_path / "store")
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     update = (
         (

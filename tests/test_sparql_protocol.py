@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
-from service_support import Recorder, copy_store, pooled_app, resolve_store_dir
+from service_support import Recorder, copy_store, pooled_app
 
 from kg.namespaces import Namespaces
 
@@ -23,17 +22,6 @@ NS = Namespaces()
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{NS.ontology_graph}> {{ ?s ?p ?o }} }}"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } "
-
-
-@pytest.fixture(scope="module")
-def service_store_dir(request: pytest.FixtureRequest) -> Path:
-    return resolve_store_dir(request)
-
-
-@pytest.fixture(scope="module")
-def client(service_store_dir: Path) -> Iterator[TestClient]:
-    with pooled_app(service_store_dir) as (app, _store), TestClient(app) as c:
-        yield c
 
 
 def n_of(response) -> int:
@@ -244,7 +232,7 @@ def test_service_outside_allowlist_refused(client: TestClient, query: str) -> No
     assert r.status_code == 400 and "not allowed" in r.text
 
 
-def test_service_on_allowlist_is_called(service_store_dir: Path) -> None:
+def test_service_on_allowlist_is_called(built_store_dir: Path) -> None:
     answer = json.dumps(
         {
             "head": {"vars": ["x"]},
@@ -255,7 +243,7 @@ def test_service_on_allowlist_is_called(service_store_dir: Path) -> None:
         endpoint = web.url + "/sparql"
         allow = (endpoint,)
         with (
-            pooled_app(service_store_dir, service_allowlist=allow) as (app, _),
+            pooled_app(built_store_dir, service_allowlist=allow) as (app, _),
             TestClient(app) as c,
         ):
             q = f"SELECT ?x WHERE {{ SERVICE <{endpoint}> {{ ?x ?p ?o }} }}"
@@ -286,8 +274,8 @@ def test_browser_gets_query_ui(client: TestClient) -> None:
     assert r.status_code == 200 and "yasgui.min.js" in r.text
 
 
-def test_timeout_answers_503(service_store_dir: Path) -> None:
-    with pooled_app(service_store_dir, query_timeout=1.5) as (app, _), TestClient(app) as c:
+def test_timeout_answers_503(built_store_dir: Path) -> None:
+    with pooled_app(built_store_dir, query_timeout=1.5) as (app, _), TestClient(app) as c:
         started = time.monotonic()
         r = c.get("/sparql", params={"query": SLOW})
         elapsed = time.monotonic() - started
@@ -296,8 +284,8 @@ def test_timeout_answers_503(service_store_dir: Path) -> None:
         assert c.get("/sparql", params={"query": COUNT}).status_code == 200
 
 
-def test_row_cap_truncates_with_header(service_store_dir: Path) -> None:
-    with pooled_app(service_store_dir, max_rows=5) as (app, _), TestClient(app) as c:
+def test_row_cap_truncates_with_header(built_store_dir: Path) -> None:
+    with pooled_app(built_store_dir, max_rows=5) as (app, _), TestClient(app) as c:
         r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"})
         assert r.headers["x-prkg-truncated"] == "true" and r.headers["x-sparql-maxrows"] == "5"
         assert len(r.text.strip().splitlines()) == 1 + 5
@@ -324,8 +312,8 @@ def test_update_refused_when_read_only(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def writable(service_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_store(service_store_dir, tmp_path_factory.mktemp("rw") / "store")
+def writable(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_store(built_store_dir, tmp_path_factory.mktemp("rw") / "store")
 
 
 def _in_updates(c: TestClient) -> list[dict]:
