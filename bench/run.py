@@ -327,13 +327,16 @@ def throughput(
                 try:
                     ask(client, url, queries[k % len(queries)], timeout)
                     done[i] += 1
-                except httpx.HTTPError:
-                    pass
+                except (httpx.HTTPError, ValueError):  # a refused or timed-out query
+                    failed[i] += 1
                 k += 1
 
+    failed = [0] * clients
     started = time.monotonic()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(worker, range(clients)))
+    if sum(failed):
+        print(f"  {clients} clients: {sum(failed)} request(s) failed (not counted)", flush=True)
     return sum(done) / (time.monotonic() - started)
 
 
