@@ -10,12 +10,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from api.deps import get_namespaces, get_settings, get_store
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, NotAcceptable, format_param, negotiate
 from api.settings import Settings
 from kg.layout import StoreLayout
+from kg.linksets import linkset_counts
 from kg.namespaces import DCAT, ONTOLOGY_IRI, PREFIXES, SD, VOID, Namespaces
 from kg.store import Store, StoreError
 
@@ -44,11 +45,6 @@ RDFLIB_FORMATS = {
     "application/n-quads": "nquads",
 }
 # Linksets: owl:sameAs / skos:exactMatch objects grouped by the dataset they point into.
-LINK_TARGETS = {
-    "wikidata": ("http://www.wikidata.org/entity/", "https://www.wikidata.org/"),
-    "geonames": ("https://sws.geonames.org/", "https://www.geonames.org/"),
-    "dbpedia": ("http://dbpedia.org/resource/", "https://dbpedia.org/"),
-}
 DUMP_TYPES = {
     ".trig": "application/trig",
     ".nq": "application/n-quads",
@@ -188,25 +184,21 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(row["c"].value)))
         g.add((part, VOID.entities, Literal(int(row["n"].value), datatype=XSD.integer)))
-    for key, (prefix, home) in LINK_TARGETS.items():
-        for predicate in (OWL.sameAs, SKOS.exactMatch):
-            n = _count(
-                store,
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE "
-                f'{{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), "{prefix}")) }} }}',
-            )
-            if n == 0:
-                continue
-            linkset = URIRef(f"{ns.dataset}/linkset/{key}-{predicate.split('#')[-1]}")
-            target = URIRef(home)
-            g.add((ds, VOID.subset, linkset))
-            g.add((linkset, RDF.type, VOID.Linkset))
-            g.add((linkset, VOID.subjectsTarget, ds))
-            g.add((linkset, VOID.objectsTarget, target))
-            g.add((linkset, VOID.linkPredicate, predicate))
-            g.add((linkset, VOID.triples, Literal(n, datatype=XSD.integer)))
-            g.add((target, RDF.type, VOID.Dataset))
-            g.add((target, VOID.uriSpace, Literal(prefix)))
+    for link in linkset_counts(store, ns):  # one void:Linkset per target and predicate
+        name = link.predicate.rsplit("#", 1)[-1]
+        linkset = URIRef(f"{ns.dataset}/linkset/{link.target.key}-{name}")
+        target = URIRef(link.target.homepage)
+        g.add((ds, VOID.subset, linkset))
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, VOID.subjectsTarget, ds))
+        g.add((linkset, VOID.objectsTarget, target))
+        g.add((linkset, VOID.linkPredicate, URIRef(link.predicate)))
+        g.add((linkset, VOID.triples, Literal(link.count, datatype=XSD.integer)))
+        g.add((target, RDF.type, VOID.Dataset))
+        g.add((target, DCTERMS.title, Literal(link.target.title)))
+        g.add((target, VOID.uriSpace, Literal(link.target.uri_space)))
+        if link.target.sparql_endpoint:
+            g.add((target, VOID.sparqlEndpoint, URIRef(link.target.sparql_endpoint)))
     examples = store.select(
         f"SELECT DISTINCT ?s WHERE {{ ?s a ?c {ent_filter} }} ORDER BY ?s LIMIT 3"
     )

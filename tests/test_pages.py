@@ -222,3 +222,13 @@ def test_labels_are_escaped(built_store_dir: Path, tmp_path: Path, cited_entity:
         page = c.get(f"/id/{cited_entity['slug']}").text
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert" in page
+
+
+def test_graph_view_and_entity_page_link_external_ids(client: TestClient) -> None:
+    """Issue 5: entity pages and graph views show Wikidata links as outbound links."""
+    qid = "http://www.wikidata.org/entity/Q843"
+    graph = client.get("/graph/pakistan")
+    assert graph.status_code == 200
+    assert f'href="{qid}"' in graph.text
+    page = client.get("/id/pakistan")
+    assert qid in page.text

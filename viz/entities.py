@@ -33,6 +33,7 @@ class EntityInfo:
     slug: str
     label: str
     cls: str | None  # most specific prkg class, local name
+    external: tuple[str, ...] = ()  # owl:sameAs / skos:exactMatch IRIs in other datasets
 
 
 def slug_of(ns: Namespaces, entity_iri: str) -> str:
@@ -46,6 +47,7 @@ def describe(
     """Label and class of each entity (entities without either still get an entry)."""
     labels: dict[str, list[tuple[str, str | None]]] = {}
     classes: dict[str, set[str]] = {}
+    external: dict[str, set[str]] = {}
     for part in chunks(sorted(set(iris))):
         values = " ".join(iri(n) for n in part)
         rows = store.select(
@@ -55,6 +57,8 @@ def describe(
   {{ ?n a ?t . FILTER(STRSTARTS(STR(?t), "{PRKG_NS}")) }}
   UNION {{ ?n rdfs:label ?l }}
   UNION {{ ?n skos:prefLabel ?l }}
+  UNION {{ ?n owl:sameAs|skos:exactMatch ?x .
+           FILTER(isIRI(?x) && !STRSTARTS(STR(?x), "{ns.entity("")}")) }}
 }}"""
         )
         for row in rows:
@@ -63,6 +67,8 @@ def describe(
                 classes.setdefault(n, set()).add(local_name(row["t"].value))
             if "l" in row:
                 labels.setdefault(n, []).append((row["l"].value, row["l"].lang))
+            if "x" in row:
+                external.setdefault(n, set()).add(row["x"].value)
     result: dict[str, EntityInfo] = {}
     for n in iris:
         slug = slug_of(ns, n)
@@ -71,6 +77,7 @@ def describe(
             slug=slug,
             label=pick_label(labels.get(n, [])) or slug,
             cls=vocab.most_specific(classes.get(n, set())),
+            external=tuple(sorted(external.get(n, ()))),
         )
     return result
 

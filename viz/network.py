@@ -162,6 +162,7 @@ class NodeView:
     degree: int = 0
     is_center: bool = False
     distance: int | None = None
+    external: tuple[str, ...] = ()  # the same thing in Wikidata, GeoNames, DBpedia
 
     @property
     def size(self) -> float:
@@ -348,6 +349,7 @@ class _Walk:
             class_label=self.vocab.label(info.cls) if info.cls else "entity",
             style=style,
             dates=facts,
+            external=info.external,
         )
 
     def assemble(

@@ -116,6 +116,8 @@ def node_tip(node: NodeView) -> dict:
         cites = "; ".join(r.source.citation for r in fact.refs)
         flag = " (sources disagree)" if fact.conflicting else ""
         rows.append([fact.label, f"{fact.value}{flag} — {cites}"])
+    for iri in node.external:
+        rows.append(["Same as", iri])
     rows.append(["Connections in view", str(node.degree)])
     return {"title": node.label, "rows": rows}
 
