@@ -52,7 +52,7 @@ def describe(
         values = " ".join(iri(n) for n in part)
         rows = store.select(
             PREFIXES
-            + f"""SELECT ?n ?t ?l WHERE {{
+            + f"""SELECT ?n ?t ?l ?x WHERE {{
   VALUES ?n {{ {values} }}
   {{ ?n a ?t . FILTER(STRSTARTS(STR(?t), "{PRKG_NS}")) }}
   UNION {{ ?n rdfs:label ?l }}
