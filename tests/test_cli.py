@@ -1,0 +1,62 @@
+"""The `prkg` commands beyond build and query, run as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def prkg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_viz_writes_a_standalone_view(built_store_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "psm.html"
+    done = prkg("viz", "pakistan-steel-mills", "--store", str(built_store_dir), "-o", str(out),
+                cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert (
+        "Pakistan Steel Mills" in html and "https://w3id.org/prkg/id/pakistan-steel-mills" in html
+    )
+    assert "cdn" not in html.lower().replace("cdn_resources", "")
+    unknown = prkg("viz", "no-such-thing", "--store", str(built_store_dir), "-o", str(out),
+                   cwd=tmp_path)  # fmt: skip
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+def test_export_writes_csv_and_context(built_store_dir: Path, tmp_path: Path) -> None:
+    done = prkg(
+        "export", "--store", str(built_store_dir), "-o", str(tmp_path / "out"), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    claims = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8")
+    assert claims.startswith("claim,subject,") and ",S01," in claims
+    assert (tmp_path / "out" / "context.jsonld").exists()
+
+
+def test_stats_prints_coverage(built_store_dir: Path, tmp_path: Path) -> None:
+    done = prkg("stats", "--store", str(built_store_dir), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Sources by kind" in done.stdout and "Disputed facts" in done.stdout
+
+
+def test_link_suggest_writes_a_review_file(built_store_dir: Path, tmp_path: Path) -> None:
+    extract = ROOT / "tests" / "fixtures" / "wikidata-extract.nt"
+    review = tmp_path / "review.yaml"
+    done = prkg("link", "suggest", "--store", str(built_store_dir), "--wikidata", str(extract),
+                "-o", str(review), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert yaml.safe_load(review.read_text(encoding="utf-8"))
