@@ -35,4 +35,5 @@ def open_configured_store(settings: Settings) -> Store:
         timeout=settings.query_timeout,
         max_rows=settings.max_rows,
         writable=bool(settings.update_token),
+        lock_path=layout.lock_path,
     )

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.assemble import Assembly, assemble
-from kg.layout import StoreLayout
+from kg.layout import StoreLayout, store_lock
 from kg.loader import DataValidationError, read_data
 from kg.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
 from kg.ontology import ONTOLOGY_FILE, OntologyInfo
@@ -165,52 +165,56 @@ def build(
     stages.times.update(getattr(assembly, "stage_times", {}))
     layout = StoreLayout(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
-    previous = layout.current_build()
     build_dir = layout.new_build()
+    # A server with updates enabled writes to the served build. From the copy of its updates
+    # graph to the switch, the store lock keeps it from writing (it waits), so no accepted
+    # update is left behind in the old build.
     try:
-        store = EmbeddedStore(layout.oxigraph_dir(build_dir))
-        oxs = store.oxigraph
+        with store_lock(layout.lock_path):
+            previous = layout.current_build()
+            store = EmbeddedStore(layout.oxigraph_dir(build_dir))
+            oxs = store.oxigraph
 
-        def load() -> None:
-            # One bulk load for all graphs: each bulk_extend call has a fixed cost.
-            oxs.bulk_extend(
-                quad
-                for name in sorted(assembly.graphs)
-                for quad in _graph_quads(assembly.graphs[name], name)
-            )
-            if previous is not None:
-                _carry_updates(layout.oxigraph_dir(previous), oxs, ns.updates_graph)
-            oxs.flush()
+            def load() -> None:
+                # One bulk load for all graphs: each bulk_extend call has a fixed cost.
+                oxs.bulk_extend(
+                    quad
+                    for name in sorted(assembly.graphs)
+                    for quad in _graph_quads(assembly.graphs[name], name)
+                )
+                if previous is not None:
+                    _carry_updates(layout.oxigraph_dir(previous), oxs, ns.updates_graph)
+                oxs.flush()
 
-        stages.run("loading the store (pyoxigraph)", load)
-        violations = stages.run("quality rules", lambda: run_rules(store, ns))
-        if violations:
-            raise BuildError(
-                "Quality rules failed:\n" + "\n".join(f"  {v}" for v in violations)  # type: ignore[union-attr]
+            stages.run("loading the store (pyoxigraph)", load)
+            violations = stages.run("quality rules", lambda: run_rules(store, ns))
+            if violations:
+                raise BuildError(
+                    "Quality rules failed:\n" + "\n".join(f"  {v}" for v in violations)  # type: ignore[union-attr]
+                )
+            stages.run(
+                "writing dumps",
+                lambda: write_dumps(oxs, layout.dumps_dir(build_dir), ontology_dir, ns),
             )
-        stages.run(
-            "writing dumps",
-            lambda: write_dumps(oxs, layout.dumps_dir(build_dir), ontology_dir, ns),
-        )
-        counts = {name: len(graph) for name, graph in sorted(assembly.graphs.items())}
-        summary = BuildSummary(
-            namespace=namespace,
-            sources=sum(1 for g in assembly.graphs if g.startswith(ns.source_graph(""))),
-            entities_by_class=_entities_by_class(union, onto, ns),
-            claims=assembly.claim_count,
-            triples_per_graph=counts,
-            inferred=len(assembly.graphs[ns.inferred_graph]),
-            total_quads=len(oxs),
-            seconds=0.0,
-            stages=stages.times,
-            build_dir=str(build_dir),
-        )
-        store.close()
-        summary.seconds = round(time.perf_counter() - started, 2)
-        (build_dir / "build.json").write_text(
-            json.dumps(asdict(summary), indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        layout.activate(build_dir)
+            counts = {name: len(graph) for name, graph in sorted(assembly.graphs.items())}
+            summary = BuildSummary(
+                namespace=namespace,
+                sources=sum(1 for g in assembly.graphs if g.startswith(ns.source_graph(""))),
+                entities_by_class=_entities_by_class(union, onto, ns),
+                claims=assembly.claim_count,
+                triples_per_graph=counts,
+                inferred=len(assembly.graphs[ns.inferred_graph]),
+                total_quads=len(oxs),
+                seconds=0.0,
+                stages=stages.times,
+                build_dir=str(build_dir),
+            )
+            store.close()
+            summary.seconds = round(time.perf_counter() - started, 2)
+            (build_dir / "build.json").write_text(
+                json.dumps(asdict(summary), indent=2, ensure_ascii=False), encoding="utf-8"
+            )
+            layout.activate(build_dir)
     except BaseException:
         layout.discard(build_dir)
         raise

@@ -12,10 +12,13 @@ A build writes a new directory beside the old one and only then repoints `curren
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,12 @@ class StoreLayout:
     @property
     def builds(self) -> Path:
         return self.root / "builds"
+
+    @property
+    def lock_path(self) -> Path:
+        """Held by a build while it carries the updates graph over and switches builds, and
+        by the server while it applies an update, so no update falls between the two."""
+        return self.root / ".lock"
 
     def current_build(self) -> Path | None:
         """The build being served, or None when the directory holds no finished build."""
@@ -123,3 +132,15 @@ def _builder_alive(name: str) -> bool:
     except PermissionError:
         return True
     return int(parts[1]) != os.getpid()
+
+
+@contextmanager
+def store_lock(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (builds and a writing server) on one store."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -61,7 +61,12 @@ class Located(dict):
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (several times faster on large data folders); the
+# constructors below are Python either way, so behaviour is the same.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that keeps line numbers and leaves dates as the text the user wrote."""
 
 

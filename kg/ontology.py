@@ -41,6 +41,9 @@ class OntologyInfo:
     object_properties: dict[str, URIRef] = field(default_factory=dict)
     datatype_properties: dict[str, URIRef] = field(default_factory=dict)
     ranges: dict[URIRef, URIRef] = field(default_factory=dict)
+    _allowed: dict[tuple[URIRef, URIRef], list[URIRef] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def load(cls, ontology_dir: Path) -> OntologyInfo:
@@ -115,6 +118,12 @@ class OntologyInfo:
         None when the constraint is absent or is not made of prkg classes (owl:Thing, a
         datatype, an external class): then there is nothing to check.
         """
+        key = (prop, which)
+        if key not in self._allowed:  # asked once per claim: worth remembering
+            self._allowed[key] = self._allowed_classes(prop, which)
+        return self._allowed[key]
+
+    def _allowed_classes(self, prop: URIRef, which: URIRef) -> list[URIRef] | None:
         value = self.graph.value(prop, which)
         if value is None:
             return None

@@ -12,6 +12,7 @@ the answer is still well-formed, and `CappedResult.truncated` says that rows wer
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import queue
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.layout import store_lock
 from kg.namespaces import PREFIXES
 from kg.store import (
     GRAPH_FORMATS,
@@ -185,18 +187,24 @@ class PooledEmbeddedStore:
         timeout: float = 30.0,
         max_rows: int = 10_000,
         writable: bool = False,
+        lock_path: Path | None = None,
     ) -> None:
         if not (path / "CURRENT").exists():
             raise StoreUnavailable(f"No store at {path}: run `prkg build` first.")
         _probe(path)
-        self.path = path
+        # RocksDB names its files by path: every instance opens the build's real directory,
+        # never one reached through the `current` link a rebuild repoints. `link` is watched
+        # so that the pool follows a rebuild (see _follow).
+        self.link = path
+        self.path = path.resolve()
+        self.lock_path = lock_path
         self.timeout = timeout
         self.max_rows = max_rows
         self._ctx = mp.get_context("spawn")
         self._generation = 0
         self._free: queue.Queue[_Worker] = queue.Queue()
         self._size = max(1, workers)
-        self._writer = EmbeddedStore(path, read_only=False) if writable else None
+        self._writer = EmbeddedStore(self.path, read_only=False) if writable else None
         self._write_lock = threading.Lock()
         self._closed = False
         for _ in range(self._size):
@@ -204,6 +212,20 @@ class PooledEmbeddedStore:
 
     def _spawn(self) -> _Worker:
         return _Worker(self._ctx, self.path, self.max_rows, self._generation)
+
+    def _follow(self) -> None:
+        """After a rebuild, move to the new build: workers respawn there, the writer reopens."""
+        target = self.link.resolve()
+        if target == self.path or not (target / "CURRENT").exists():
+            return
+        with self._write_lock:
+            if target == self.path:
+                return
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = EmbeddedStore(target, read_only=False)
+            self.path = target
+            self._generation += 1
 
     def query(
         self,
@@ -216,6 +238,7 @@ class PooledEmbeddedStore:
     ) -> CappedResult:
         if self._closed:
             raise StoreUnavailable("The store has been closed.")
+        self._follow()
         if media_type not in RESULT_FORMATS and media_type not in RDF_FORMATS:
             raise StoreError(f"Unsupported media type {media_type}")
         limit = self.timeout if timeout is None else timeout
@@ -262,18 +285,28 @@ class PooledEmbeddedStore:
         """Apply an update with the single writer; `graph` is unused (the API confines it)."""
         if self._writer is None:
             raise StoreError("This store was opened read-only; updates are disabled.")
-        with self._write_lock:
-            self._writer.update(update)
-            self._writer.flush()
-            self._generation += 1
+        with self._build_lock():
+            self._follow()  # a rebuild finished: write to the build now served
+            with self._write_lock:
+                assert self._writer is not None
+                self._writer.update(update)
+                self._writer.flush()
+                self._generation += 1
+
+    def _build_lock(self) -> contextlib.AbstractContextManager[None]:
+        """The store lock shared with `prkg build` (none for a bare directory)."""
+        return store_lock(self.lock_path) if self.lock_path else contextlib.nullcontext()
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         if self._writer is None:
             raise StoreError("This store was opened read-only.")
-        with self._write_lock:
-            self._writer.load(data, media_type, graph)
-            self._writer.flush()
-            self._generation += 1
+        with self._build_lock():
+            self._follow()
+            with self._write_lock:
+                assert self._writer is not None
+                self._writer.load(data, media_type, graph)
+                self._writer.flush()
+                self._generation += 1
 
     def named_graphs(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
