@@ -3,42 +3,30 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
+from test_build import run_prkg
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def prkg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
 def test_viz_writes_a_standalone_view(built_store_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "psm.html"
-    done = prkg("viz", "pakistan-steel-mills", "--store", str(built_store_dir), "-o", str(out),
+    done = run_prkg("viz", "pakistan-steel-mills", "--store", str(built_store_dir), "-o", str(out),
                 cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     assert "Pakistan Steel Mills" in html
     assert "https://w3id.org/prkg/id/pakistan-steel-mills" in html
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html), "loads from the web"
-    unknown = prkg("viz", "no-such-thing", "--store", str(built_store_dir), "-o", str(out),
+    unknown = run_prkg("viz", "no-such-thing", "--store", str(built_store_dir), "-o", str(out),
                    cwd=tmp_path)  # fmt: skip
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
 
 
 def test_export_writes_csv_and_context(built_store_dir: Path, tmp_path: Path) -> None:
-    done = prkg(
+    done = run_prkg(
         "export", "--store", str(built_store_dir), "-o", str(tmp_path / "out"), cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
@@ -48,7 +36,7 @@ def test_export_writes_csv_and_context(built_store_dir: Path, tmp_path: Path) ->
 
 
 def test_stats_prints_coverage(built_store_dir: Path, tmp_path: Path) -> None:
-    done = prkg("stats", "--store", str(built_store_dir), cwd=tmp_path)
+    done = run_prkg("stats", "--store", str(built_store_dir), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Sources by kind" in done.stdout and "Disputed facts" in done.stdout
 
@@ -56,7 +44,7 @@ def test_stats_prints_coverage(built_store_dir: Path, tmp_path: Path) -> None:
 def test_link_suggest_writes_a_review_file(built_store_dir: Path, tmp_path: Path) -> None:
     extract = ROOT / "tests" / "fixtures" / "wikidata-extract.nt"
     review = tmp_path / "review.yaml"
-    done = prkg("link", "suggest", "--store", str(built_store_dir), "--wikidata", str(extract),
+    done = run_prkg("link", "suggest", "--store", str(built_store_dir), "--wikidata", str(extract),
                 "-o", str(review), cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert yaml.safe_load(review.read_text(encoding="utf-8"))
