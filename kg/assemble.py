@@ -150,6 +150,7 @@ class Assembler:
         locator: str | None = None,
         note: str | None = None,
         extra: list[tuple[Node, Node]] | None = None,
+        recorded: str | None = None,
     ) -> None:
         """Assert `triple` in the source's graph and attach one Claim node to it."""
         src = self.data.sources[source_id]
@@ -182,6 +183,9 @@ class Assembler:
             g.add((c, PRKG.note, Literal(note, lang="en")))
         level = (claim.confidence if claim and claim.confidence else None) or src.reliability
         g.add((c, PRKG.confidence, LEVEL_TERMS[level]))
+        recorded = recorded or (claim.recorded if claim else None)
+        if recorded and valid_date(recorded):
+            g.add((c, PRKG.recordedOn, date_literal(recorded)))
         if claim:
             if claim.quote:
                 g.add((c, PRKG.quote, Literal(claim.quote)))
@@ -193,8 +197,6 @@ class Assembler:
                 g.add((c, PRKG.role, self.entity_iri(claim.role)))
             if claim.as_of:
                 g.add((c, PRKG.asOf, date_literal(claim.as_of)))
-            if claim.recorded:
-                g.add((c, PRKG.recordedOn, date_literal(claim.recorded)))
         self.out.origins.setdefault(triple, []).append(origin)
         self.out.claim_count += 1
 
@@ -221,6 +223,7 @@ class Assembler:
                 here,
                 locator="whole document",
                 note=f"The document attests this {rec.cls}.",
+                recorded=rec.recorded,
             )
         if CURATION_SOURCE not in self.data.sources:
             self.err(rec.file, rec.line, f"the curation source {CURATION_SOURCE!r} is not defined")
@@ -233,6 +236,7 @@ class Assembler:
                 here,
                 locator=locator,
                 note="Editors' label.",
+                recorded=rec.recorded,
             )
         for lang, values in sorted(rec.alt_labels.items()):
             for text in values:
@@ -242,6 +246,7 @@ class Assembler:
                     here,
                     locator=locator,
                     note="Another spelling seen in the sources.",
+                    recorded=rec.recorded,
                 )
         if rec.description:
             self.add_fact(
@@ -250,6 +255,7 @@ class Assembler:
                 here,
                 locator=locator,
                 note="Editors' description.",
+                recorded=rec.recorded,
             )
 
     @staticmethod

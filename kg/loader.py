@@ -124,6 +124,7 @@ class EntityRecord:
     alt_labels: dict[str, list[str]]
     sources: list[str]
     description: str | None = None
+    recorded: str | None = None  # when the entity's type and labels were recorded
     file: str = ""
     line: int = 0
 
@@ -259,6 +260,10 @@ class _Reader:
                     self.read_claim(item, name, default_source, default_recorded)
                 else:
                     handler(item, name)  # type: ignore[operator]
+                    if key == "entities" and default_recorded:
+                        record = self.data.entities.get(str(item.get("slug")))
+                        if record is not None and record.file == name and not record.recorded:
+                            record.recorded = str(default_recorded)
 
     def _check_keys(self, item: Located, allowed: set[str], what: str, name: str) -> None:
         for key in item:

@@ -113,6 +113,13 @@ def test_every_fact_has_a_sourced_claim(
     assert unsourced == []
 
 
+def test_every_claim_says_when_it_was_recorded(fixture_store: EmbeddedStore) -> None:
+    missing = fixture_store.select("""
+        PREFIX prkg: <https://w3id.org/prkg/ontology#>
+        SELECT ?c WHERE { ?c a prkg:Claim FILTER NOT EXISTS { ?c prkg:recordedOn ?d } } LIMIT 5""")
+    assert missing == []
+
+
 def test_founding_article_graph_holds_record_facts_and_claims(fixture_store: EmbeddedStore) -> None:
     g = "<https://w3id.org/prkg/graph/source/S01>"
     record = fixture_store.select(f"""
