@@ -7,6 +7,7 @@ from fastapi import Request
 from api.settings import Settings
 from kg.namespaces import Namespaces
 from kg.store import Store
+from viz.vocabulary import Vocabulary
 
 
 def get_store(request: Request) -> Store:
@@ -19,3 +20,16 @@ def get_settings(request: Request) -> Settings:
 
 def get_namespaces(request: Request) -> Namespaces:
     return request.app.state.namespaces
+
+
+def get_vocabulary(request: Request) -> Vocabulary:
+    """Class tree and labels of the ontology, read once per store rather than per page.
+
+    Updates never touch the ontology graph, so the copy stays right while the store lives.
+    """
+    store = request.app.state.store
+    cached = getattr(request.app.state, "vocabulary", None)
+    if cached is None or cached[0] is not store:
+        cached = (store, Vocabulary.load(store))
+        request.app.state.vocabulary = cached
+    return cached[1]

@@ -11,13 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.deps import get_namespaces, get_settings, get_store
+from api.deps import get_namespaces, get_settings, get_store, get_vocabulary
 from api.settings import Settings
 from kg.namespaces import Namespaces
 from kg.store import Store
 from viz.entities import SLUG, EntityNotFound
 from viz.network import MAX_DEPTH, FilterError, NetworkFilters, build_network
 from viz.render import ASSETS, STATIC, render_message, render_network
+from viz.vocabulary import Vocabulary
 
 router = APIRouter(tags=["graph views"])
 
@@ -50,6 +51,7 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
 
 def _view(
     store: Store,
+    vocab: Vocabulary,
     ns: Namespaces,
     settings: Settings,
     slug: str | None,
@@ -69,7 +71,7 @@ def _view(
             source=source,
             publisher=publisher,
         )
-        view = build_network(store, ns, slug, filters, settings.max_graph_nodes)
+        view = build_network(store, ns, slug, filters, settings.max_graph_nodes, vocab=vocab)
     except FilterError as exc:
         return _page(render_message("Cannot draw this view", str(exc)), 400)
     except EntityNotFound as exc:
@@ -82,6 +84,7 @@ def _view(
 @router.get("/graph", response_class=HTMLResponse, responses=HTML_ERRORS)
 def graph_overview(
     store: Annotated[Store, Depends(get_store)],
+    vocab: Annotated[Vocabulary, Depends(get_vocabulary)],
     settings: Annotated[Settings, Depends(get_settings)],
     ns: Annotated[Namespaces, Depends(get_namespaces)],
     depth: Depth = None,
@@ -92,13 +95,14 @@ def graph_overview(
     publisher: Publisher = None,
 ) -> HTMLResponse:
     """The whole graph of sourced statements, filtered, up to the node cap."""
-    return _view(store, ns, settings, None, depth, classes, date_from, to, source, publisher)
+    return _view(store, vocab, ns, settings, None, depth, classes, date_from, to, source, publisher)
 
 
 @router.get("/graph/{slug}", response_class=HTMLResponse, responses=HTML_ERRORS)
 def graph_entity(
     slug: Annotated[str, Path(pattern=SLUG.pattern, description="Entity slug, as in /id/{slug}")],
     store: Annotated[Store, Depends(get_store)],
+    vocab: Annotated[Vocabulary, Depends(get_vocabulary)],
     settings: Annotated[Settings, Depends(get_settings)],
     ns: Annotated[Namespaces, Depends(get_namespaces)],
     depth: Depth = None,
@@ -109,7 +113,7 @@ def graph_entity(
     publisher: Publisher = None,
 ) -> HTMLResponse:
     """The network around one entity, `depth` steps out, filtered and capped."""
-    return _view(store, ns, settings, slug, depth, classes, date_from, to, source, publisher)
+    return _view(store, vocab, ns, settings, slug, depth, classes, date_from, to, source, publisher)
 
 
 @router.get("/viz/static/{name:path}", include_in_schema=False)

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
-from api.deps import get_namespaces, get_store
+from api.deps import get_namespaces, get_store, get_vocabulary
 from kg.namespaces import Namespaces
 from kg.store import Store
 from viz.render import render_message, render_timeline
 from viz.timeline import THEMES, TimelineFilterError, build_timeline
+from viz.vocabulary import Vocabulary
 
 router = APIRouter(tags=["graph views"])
 
@@ -23,6 +24,7 @@ router = APIRouter(tags=["graph views"])
 )
 def timeline(
     store: Annotated[Store, Depends(get_store)],
+    vocab: Annotated[Vocabulary, Depends(get_vocabulary)],
     ns: Annotated[Namespaces, Depends(get_namespaces)],
     theme: Annotated[
         str | None, Query(max_length=32, description=f"One of: {', '.join(THEMES)}")
@@ -33,7 +35,7 @@ def timeline(
 ) -> HTMLResponse:
     """Dated events from the 1960s to today; each links to its entity page and sources."""
     try:
-        view = build_timeline(store, ns, theme=theme or None, actor=actor or None)
+        view = build_timeline(store, ns, theme=theme or None, actor=actor or None, vocab=vocab)
     except TimelineFilterError as exc:
         return HTMLResponse(render_message("Cannot draw the timeline", str(exc)), 400)
     return HTMLResponse(render_timeline(view), headers={"Cache-Control": "no-cache"})
