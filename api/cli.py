@@ -18,7 +18,8 @@ from kg.namespaces import DEFAULT_NAMESPACE
 from kg.ontology import OntologyError
 from kg.reason import ReasoningError
 from kg.remote import RemoteStore
-from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError, query_kind
+from kg.sparqltext import query_kind
+from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError
 
 FORMATS = {
     "json": "application/sparql-results+json",

@@ -18,17 +18,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kg.assemble import Assembly, assemble
 from kg.layout import StoreLayout, store_lock
 from kg.loader import DataValidationError, read_data
 from kg.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
+from kg.nquads import write_files
 from kg.ontology import ONTOLOGY_FILE, OntologyInfo
 from kg.quality import run_rules
 from kg.reason import reason
+from kg.shapes_job import ShapeCheck
 from kg.store import EmbeddedStore
-from kg.validate import check_shapes, load_shapes
+from kg.union import DEFAULT, with_default_copies
+from kg.validate import ShapeViolation, check_shapes, load_shapes
 
 Log = Callable[[str], None]
 DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
@@ -83,25 +86,70 @@ class _Stages:
         return result
 
 
-def _to_ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unexpected term {term!r}")
+@dataclass
+class _Prepared:
+    assembly: Assembly
+    union: Graph
+    onto: OntologyInfo
+    shapes: ShapeCheck
+    stages: _Stages
 
 
-def _graph_quads(graph: Graph, name: str) -> list[ox.Quad]:
-    g = ox.NamedNode(name)
-    return [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in graph]  # type: ignore[arg-type]
+def _shape_error(violations: list[ShapeViolation]) -> BuildError:
+    listing = "\n".join(f"  {v}" for v in violations)
+    return BuildError(f"{len(violations)} shape violation(s):\n{listing}")
+
+
+def _prepare(
+    data_dir: Path, ns: Namespaces, ontology_dir: Path, reason_owl: bool, log: Log
+) -> _Prepared:
+    """Read and assemble; start the shape check in the background; reason."""
+    stages = _Stages(log)
+    onto = stages.run("reading the ontology", lambda: OntologyInfo.load(ontology_dir))
+    assert isinstance(onto, OntologyInfo)
+    data, errors = stages.run("reading data", lambda: read_data(data_dir))  # type: ignore[misc]
+    if errors:
+        raise DataValidationError(errors)
+    assembly = stages.run("checking references", lambda: assemble(data, onto, ns))
+    assert isinstance(assembly, Assembly)
+    if assembly.errors:
+        raise DataValidationError(assembly.errors)
+    union = stages.run("merging the graphs", assembly.union)
+    assert isinstance(union, Graph)
+    shapes_graph = load_shapes(ontology_dir)
+    log("[prkg build] validating shapes (pySHACL), in a second process …")
+    shapes = ShapeCheck(lambda: check_shapes(union, shapes_graph, onto.graph, assembly.origins))
+    inferred = Graph()
+    try:
+        if reason_owl:
+            result = stages.run(
+                "reasoning (owlready2 HermiT)",
+                lambda: reason(union, onto, (ns.entity(""), ns.value(""))),
+            )
+            inferred = result.inferred  # type: ignore[union-attr]
+    except (BuildError, DataValidationError) as exc:
+        # Shapes come first, as when the stages ran one after the other: a shape violation
+        # usually explains the clash the reasoner found.
+        violations = shapes.result()
+        if violations:
+            raise _shape_error(violations) from exc
+        raise
+    except BaseException:
+        shapes.cancel()
+        raise
+    assembly.graphs[ns.inferred_graph] = inferred
+    assembly.graphs[ns.ontology_graph] = onto.graph
+    return _Prepared(assembly, union, onto, shapes, stages)
+
+
+def _join_shapes(prepared: _Prepared, log: Log) -> None:
+    """Wait for the shape check; raise its violations as the build's error."""
+    violations = prepared.shapes.result()
+    seconds = round(prepared.shapes.seconds, 3)
+    prepared.stages.times["validating shapes (pySHACL)"] = seconds
+    log(f"[prkg build] validating shapes (pySHACL) done in {seconds:.2f} s (in parallel)")
+    if violations:
+        raise _shape_error(violations)
 
 
 def check_data(
@@ -113,36 +161,9 @@ def check_data(
     log: Log = _stderr,
 ) -> tuple[Assembly, Graph, OntologyInfo]:
     """Read, assemble, validate and reason; raise BuildError/DataValidationError on problems."""
-    ns = Namespaces(namespace)
-    stages = _Stages(log)
-    onto = stages.run("reading the ontology", lambda: OntologyInfo.load(ontology_dir))
-    assert isinstance(onto, OntologyInfo)
-    data, errors = stages.run("reading data", lambda: read_data(data_dir))  # type: ignore[misc]
-    if errors:
-        raise DataValidationError(errors)
-    assembly = stages.run("checking references", lambda: assemble(data, onto, ns))
-    assert isinstance(assembly, Assembly)
-    if assembly.errors:
-        raise DataValidationError(assembly.errors)
-    union = assembly.union()
-    violations = stages.run(
-        "validating shapes (pySHACL)",
-        lambda: check_shapes(union, load_shapes(ontology_dir), onto.graph, assembly.origins),
-    )
-    if violations:
-        listing = "\n".join(f"  {v}" for v in violations)  # type: ignore[union-attr]
-        raise BuildError(f"{len(violations)} shape violation(s):\n{listing}")  # type: ignore[arg-type]
-    inferred = Graph()
-    if reason_owl:
-        result = stages.run(
-            "reasoning (owlready2 HermiT)",
-            lambda: reason(union, onto, (ns.entity(""), ns.value(""))),
-        )
-        inferred = result.inferred  # type: ignore[union-attr]
-    assembly.graphs[ns.inferred_graph] = inferred
-    assembly.graphs[ns.ontology_graph] = onto.graph
-    setattr(assembly, "stage_times", stages.times)  # noqa: B010
-    return assembly, union, onto
+    prepared = _prepare(data_dir, Namespaces(namespace), ontology_dir, reason_owl, log)
+    _join_shapes(prepared, log)
+    return prepared.assembly, prepared.union, prepared.onto
 
 
 def build(
@@ -158,11 +179,13 @@ def build(
     """Build the store in `store_dir` from `data_dir`; atomic with respect to the old store."""
     started = time.perf_counter()
     ns = Namespaces(namespace)
-    assembly, union, onto = check_data(
-        data_dir, namespace=namespace, ontology_dir=ontology_dir, reason_owl=reason_owl, log=log
+    prepared = _prepare(data_dir, ns, ontology_dir, reason_owl, log)
+    assembly, union, onto, stages = (
+        prepared.assembly,
+        prepared.union,
+        prepared.onto,
+        prepared.stages,
     )
-    stages = _Stages(log)
-    stages.times.update(getattr(assembly, "stage_times", {}))
     layout = StoreLayout(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
     build_dir = layout.new_build()
@@ -175,13 +198,17 @@ def build(
             store = EmbeddedStore(layout.oxigraph_dir(build_dir))
             oxs = store.oxigraph
 
+            dumps = layout.dumps_dir(build_dir)
+            dumps.mkdir(parents=True, exist_ok=True)
+
             def load() -> None:
-                # One bulk load for all graphs: each bulk_extend call has a fixed cost.
-                oxs.bulk_extend(
-                    quad
-                    for name in sorted(assembly.graphs)
-                    for quad in _graph_quads(assembly.graphs[name], name)
-                )
+                # The graphs go to pyoxigraph's bulk loader as N-Quads, each triple also into
+                # the default graph, which holds the union (kg/union.py). `dataset.nq`, the
+                # same quads without the union, is the dump.
+                load_file = build_dir / "load.nq"
+                write_files(assembly.graphs, dumps / "dataset.nq", load_file)
+                oxs.bulk_load(path=str(load_file), format=ox.RdfFormat.N_QUADS)
+                load_file.unlink()
                 if previous is not None:
                     _carry_updates(layout.oxigraph_dir(previous), oxs, ns.updates_graph)
                 oxs.flush()
@@ -194,8 +221,9 @@ def build(
                 )
             stages.run(
                 "writing dumps",
-                lambda: write_dumps(oxs, layout.dumps_dir(build_dir), ontology_dir, ns),
+                lambda: write_dumps(oxs, dumps, ontology_dir, ns),
             )
+            _join_shapes(prepared, log)
             counts = {name: len(graph) for name, graph in sorted(assembly.graphs.items())}
             summary = BuildSummary(
                 namespace=namespace,
@@ -204,7 +232,8 @@ def build(
                 claims=assembly.claim_count,
                 triples_per_graph=counts,
                 inferred=len(assembly.graphs[ns.inferred_graph]),
-                total_quads=len(oxs),
+                total_quads=len(oxs)
+                - sum(1 for _ in oxs.quads_for_pattern(None, None, None, DEFAULT)),
                 seconds=0.0,
                 stages=stages.times,
                 build_dir=str(build_dir),
@@ -216,6 +245,7 @@ def build(
             )
             layout.activate(build_dir)
     except BaseException:
+        prepared.shapes.cancel()
         layout.discard(build_dir)
         raise
     if dist_dir is not None:
@@ -233,7 +263,7 @@ def _carry_updates(previous_dir: Path, target: ox.Store, graph: str) -> None:
     except OSError:
         return
     name = ox.NamedNode(graph)
-    target.bulk_extend(list(old.quads_for_pattern(None, None, None, name)))
+    target.bulk_extend(with_default_copies(list(old.quads_for_pattern(None, None, None, name))))
 
 
 def _entities_by_class(union: Graph, onto: OntologyInfo, ns: Namespaces) -> dict[str, int]:
@@ -249,19 +279,30 @@ def _entities_by_class(union: Graph, onto: OntologyInfo, ns: Namespaces) -> dict
 
 
 def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) -> None:
-    """The dataset as TriG and N-Quads, the union as Turtle, the ontology as Turtle and RDF/XML."""
-    out.mkdir(parents=True, exist_ok=True)
+    """The dataset as TriG and N-Quads, the union as Turtle, the ontology as Turtle and RDF/XML.
+
+    `dataset.nq` was written by the load stage; the updates graph carried over from the
+    previous build is appended, so the dump holds every named graph of the store (and not
+    the stored union, which is the default graph: kg/union.py).
+    """
     prefixes = {
         k: v
         for k, v in ns.prefixes().items()
         if k in {"prkg", "rdf", "rdfs", "xsd", "owl", "skos", "dct", "prov", "schema", "id", "src"}
     }
-    store.dump(str(out / "dataset.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    store.dump(str(out / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-    union = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    updates = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ns.updates_graph)))
+    if updates:
+        with (out / "dataset.nq").open("ab") as nq:
+            ox.serialize(updates, nq, format=ox.RdfFormat.N_QUADS)
+    ox.serialize(
+        ox.parse(path=str(out / "dataset.nq"), format=ox.RdfFormat.N_QUADS),
+        str(out / "dataset.trig"),
+        format=ox.RdfFormat.TRIG,
+        prefixes=prefixes,
     )
-    union.serialize(str(out / "union.ttl"), format=ox.RdfFormat.TURTLE)  # type: ignore[union-attr]
+    store.dump(
+        str(out / "union.ttl"), format=ox.RdfFormat.TURTLE, from_graph=DEFAULT, prefixes=prefixes
+    )
     shutil.copy2(ontology_dir / ONTOLOGY_FILE, out / "ontology.ttl")
     onto = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     onto.serialize(out / "ontology.owl", format="xml")

@@ -31,6 +31,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.namespaces import DEFAULT_NAMESPACE, Namespaces
+from kg.sparqltext import query_kind
 from kg.store import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -41,7 +42,6 @@ from kg.store import (
     StoreError,
     StoreUnavailable,
     Term,
-    query_kind,
 )
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"

@@ -3,19 +3,22 @@
 The API, the views and the CLI never touch pyoxigraph (or a remote server) directly: they
 get a `Store` and ask it SPARQL questions. Two implementations exist: `EmbeddedStore`
 (pyoxigraph on disk, this module) and `RemoteStore` (any SPARQL 1.1 server,
-`kg/remote.py`). The default graph that queries see is always the union of all graphs.
+`kg/remote.py`). The default graph that queries see is always the union of all graphs
+(stored once in the embedded store's default graph: see kg/union.py).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
+
+from kg.sparqltext import has_dataset_clause
+from kg.union import confined_update, is_materialized, with_default_copies
 
 # Media types of the result formats the engine serialises itself.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -140,43 +143,12 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def query_kind(query: str) -> str:
-    """Tell SELECT/ASK from CONSTRUCT/DESCRIBE without a full parse.
-
-    IRIs go first (they may hold '#'), then comments; the first query-form keyword after the
-    prologue decides. Anything else (an update, garbage) is 'unknown'.
-    """
-    text = re.sub(r"<[^<>\s]*>", " <> ", query)
-    text = re.sub(r"#[^\n]*", " ", text)
-    text = re.sub(r"(?is)^\s*((BASE\s*<>|PREFIX\s+[\w.-]*:\s*<>)\s*)*", "", text)
-    word = text.strip().split(None, 1)[0].upper() if text.strip() else ""
-    word = re.split(r"[^A-Z]", word, maxsplit=1)[0]
-    return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(
-        word, "unknown"
-    )
-
-
 def rows_from_json(payload: bytes) -> list[Row]:
     data = json.loads(payload)
     return [
         {name: Term.from_json(value) for name, value in binding.items()}
         for binding in data["results"]["bindings"]
     ]
-
-
-_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-)
-
-
-def has_dataset_clause(query: str) -> bool:
-    """Whether the query names its dataset with FROM / FROM NAMED (outside strings and IRIs).
-
-    pyoxigraph's `use_default_graph_as_union` would silently override FROM, so it is only
-    set for queries without a dataset clause.
-    """
-    return re.search(r"(?i)\bFROM\b", _NOISE.sub(" ", query)) is not None
 
 
 def run_query(
@@ -187,11 +159,14 @@ def run_query(
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run a query with prkg's dataset rules: the union of all graphs, unless the query
     (FROM / FROM NAMED) or the protocol (`default-graph-uri` / `named-graph-uri`) says otherwise.
+
+    The union is the store's own default graph when the build stored it there (kg/union.py);
+    only a store without it has the union computed at query time.
     """
     kwargs: dict[str, object] = {}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif not has_dataset_clause(query):
+    elif not has_dataset_clause(query) and not is_materialized(store):
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -279,26 +254,40 @@ class EmbeddedStore:
         return QueryResult(kind, media_type, result.serialize(format=fmt) or b"")
 
     def update(self, update: str, *, graph: str | None = None) -> None:
+        """Apply an update; with `graph`, one that may write only that graph (the service's
+        confined updates), keeping the stored union default graph in step."""
         try:
-            self._store.update(update)
+            if graph is not None and is_materialized(self._store):
+                confined_update(self._store, update, graph)
+            else:
+                self._store.update(update)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
+        """Add RDF to `graph` (or, for TriG/N-Quads, to the graphs it names) and to the union."""
         fmt = GRAPH_FORMATS[media_type]
         target = ox.NamedNode(graph) if graph else None
         try:
-            self._store.load(data, format=fmt, to_graph=target)
+            quads = [
+                ox.Quad(q.subject, q.predicate, q.object, target)
+                if target is not None and isinstance(q.graph_name, ox.DefaultGraph)
+                else q
+                for q in ox.parse(data, format=fmt)
+            ]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
+        self.extend(quads)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.bulk_extend(quads)
+        """Add quads to their named graphs and each triple once to the default graph."""
+        self._store.bulk_extend(with_default_copies(quads))
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
+        """Quads in `graph`, or in the whole store (the stored union included)."""
         if graph is None:
             return len(self._store)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

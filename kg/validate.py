@@ -44,21 +44,24 @@ def check_shapes(
     ontology: Graph,
     origins: dict[tuple[Node, Node, Node], list[str]] | None = None,
 ) -> list[ShapeViolation]:
-    """Validate `data` (the union graph) and return the violations, empty when it conforms."""
-    # The ontology is mixed in by hand: sh:class and sh:targetClass need its subclass axioms
-    # and its controlled-value individuals (prkg:High, prkg:Newspaper, ...).
-    combined = Graph()
-    for triple in data:
-        combined.add(triple)
+    """Validate `data` (the union graph) and return the violations, empty when it conforms.
+
+    `data` gets the ontology's triples added to it.
+    """
+    # The ontology is mixed in (sh:class and sh:targetClass need its subclass axioms and its
+    # controlled-value individuals: prkg:High, prkg:Newspaper, ...). pySHACL would otherwise
+    # copy the whole data graph first (`inplace`); the caller's graph is the build's own
+    # union, made for this check and the reasoner, which reads the ontology anyway.
     for triple in ontology:
-        combined.add(triple)
+        data.add(triple)
     conforms, report, _text = shacl_validate(
-        combined,
+        data,
         shacl_graph=shapes,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
-        advanced=True,
+        advanced=False,
+        inplace=True,
     )
     if conforms:
         return []

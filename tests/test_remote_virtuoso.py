@@ -341,7 +341,7 @@ def normalise(term: Term | None) -> tuple[str, ...]:
 
 
 def answer(store: Store, query: str) -> object:
-    from kg.store import query_kind
+    from kg.sparqltext import query_kind
 
     kind = query_kind(query)
     if kind == "ask":
