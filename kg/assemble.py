@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -67,6 +68,11 @@ class Assembly:
         if iri not in self.graphs:
             self.graphs[iri] = Graph(identifier=URIRef(iri))
         return self.graphs[iri]
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """Every graph's triples, one graph after the other (a triple in k graphs, k times)."""
+        for graph in self.graphs.values():
+            yield from graph
 
     def union(self) -> Graph:
         union = Graph()

@@ -28,10 +28,10 @@ from kg.nquads import write_files
 from kg.ontology import ONTOLOGY_FILE, OntologyInfo
 from kg.quality import run_rules
 from kg.reason import reason
-from kg.shapes_job import ShapeCheck
+from kg.shapes_job import ShapeChecks, parallel_groups
 from kg.store import EmbeddedStore
 from kg.union import DEFAULT, with_default_copies
-from kg.validate import ShapeViolation, check_shapes, load_shapes
+from kg.validate import ShapeViolation, check_shapes, load_shapes, shape_groups
 
 Log = Callable[[str], None]
 DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
@@ -89,9 +89,8 @@ class _Stages:
 @dataclass
 class _Prepared:
     assembly: Assembly
-    union: Graph
     onto: OntologyInfo
-    shapes: ShapeCheck
+    shapes: ShapeChecks
     stages: _Stages
 
 
@@ -114,17 +113,27 @@ def _prepare(
     assert isinstance(assembly, Assembly)
     if assembly.errors:
         raise DataValidationError(assembly.errors)
-    union = stages.run("merging the graphs", assembly.union)
-    assert isinstance(union, Graph)
     shapes_graph = load_shapes(ontology_dir)
-    log("[prkg build] validating shapes (pySHACL), in a second process …")
-    shapes = ShapeCheck(lambda: check_shapes(union, shapes_graph, onto.graph, assembly.origins))
+    log("[prkg build] validating shapes (pySHACL), in parallel processes …")
+    # The merged graph pySHACL needs is made in the shape-check processes too (it takes a
+    # while, and nothing else needs it: the reasoner reads the graphs one by one). With the
+    # memory for it, claims' shapes and the others are checked side by side.
+    size = sum(len(graph) for graph in assembly.graphs.values())
+    groups = shape_groups(shapes_graph, parallel_groups(size))
+    shapes = ShapeChecks(
+        [
+            lambda group=group: check_shapes(
+                assembly.union(), shapes_graph, onto.graph, assembly.origins, group
+            )
+            for group in groups
+        ]
+    )
     inferred = Graph()
     try:
         if reason_owl:
             result = stages.run(
                 "reasoning (owlready2 HermiT)",
-                lambda: reason(union, onto, (ns.entity(""), ns.value(""))),
+                lambda: reason(assembly.triples(), onto, (ns.entity(""), ns.value(""))),
             )
             inferred = result.inferred  # type: ignore[union-attr]
     except (BuildError, DataValidationError) as exc:
@@ -139,7 +148,7 @@ def _prepare(
         raise
     assembly.graphs[ns.inferred_graph] = inferred
     assembly.graphs[ns.ontology_graph] = onto.graph
-    return _Prepared(assembly, union, onto, shapes, stages)
+    return _Prepared(assembly, onto, shapes, stages)
 
 
 def _join_shapes(prepared: _Prepared, log: Log) -> None:
@@ -163,7 +172,7 @@ def check_data(
     """Read, assemble, validate and reason; raise BuildError/DataValidationError on problems."""
     prepared = _prepare(data_dir, Namespaces(namespace), ontology_dir, reason_owl, log)
     _join_shapes(prepared, log)
-    return prepared.assembly, prepared.union, prepared.onto
+    return prepared.assembly, prepared.assembly.union(), prepared.onto
 
 
 def build(
@@ -180,12 +189,7 @@ def build(
     started = time.perf_counter()
     ns = Namespaces(namespace)
     prepared = _prepare(data_dir, ns, ontology_dir, reason_owl, log)
-    assembly, union, onto, stages = (
-        prepared.assembly,
-        prepared.union,
-        prepared.onto,
-        prepared.stages,
-    )
+    assembly, onto, stages = prepared.assembly, prepared.onto, prepared.stages
     layout = StoreLayout(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
     build_dir = layout.new_build()
@@ -228,7 +232,7 @@ def build(
             summary = BuildSummary(
                 namespace=namespace,
                 sources=sum(1 for g in assembly.graphs if g.startswith(ns.source_graph(""))),
-                entities_by_class=_entities_by_class(union, onto, ns),
+                entities_by_class=_entities_by_class(assembly, onto, ns),
                 claims=assembly.claim_count,
                 triples_per_graph=counts,
                 inferred=len(assembly.graphs[ns.inferred_graph]),
@@ -266,15 +270,19 @@ def _carry_updates(previous_dir: Path, target: ox.Store, graph: str) -> None:
     target.bulk_extend(with_default_copies(list(old.quads_for_pattern(None, None, None, name))))
 
 
-def _entities_by_class(union: Graph, onto: OntologyInfo, ns: Namespaces) -> dict[str, int]:
+def _entities_by_class(assembly: Assembly, onto: OntologyInfo, ns: Namespaces) -> dict[str, int]:
     from rdflib.namespace import RDF
 
     prefix = ns.entity("")
-    counts: Counter[str] = Counter()
     classes = {iri: name for name, iri in onto.classes.items()}
-    for s, o in union.subject_objects(RDF.type):
-        if str(s).startswith(prefix) and o in classes:
-            counts[classes[o]] += 1
+    typed = {
+        (s, o)
+        for name, graph in assembly.graphs.items()
+        if name not in (ns.inferred_graph, ns.ontology_graph)  # asserted types only
+        for s, o in graph.subject_objects(RDF.type)
+        if o in classes and str(s).startswith(prefix)
+    }
+    counts = Counter(classes[o] for _s, o in typed)
     return dict(sorted(counts.items()))
 
 

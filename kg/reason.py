@@ -11,6 +11,7 @@ point at the YAML lines that made it so.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,10 @@ class ReasoningResult:
     individuals: int = 0
 
 
-def _abox(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Graph:
+Triples = Iterable[tuple[Node, Node, Node]]
+
+
+def _abox(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Graph:
     """Class assertions and object-property facts between our entities and value nodes."""
     abox = Graph()
     object_props = set(onto.object_properties.values())
@@ -48,7 +52,7 @@ def _abox(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Graph:
     return abox
 
 
-def reason(union: Graph, onto: OntologyInfo, prefixes: tuple[str, ...]) -> ReasoningResult:
+def reason(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> ReasoningResult:
     """Run HermiT over ontology + data; return the inferred class assertions.
 
     `prefixes` are the IRI prefixes of the individuals to reason about (entities and value

@@ -1,4 +1,4 @@
-"""The SHACL check in a second process, so that it overlaps the rest of the build.
+"""The SHACL check in other processes, so that it overlaps the rest of the build.
 
 pySHACL is the slowest stage of a large build (about half of it at a million triples) and it
 only reads the assembled graph. Forked right after assembly, it runs on the second core
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing as mp
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -44,6 +45,9 @@ class ShapeCheck:
     """A running (or finished) shape check; `result()` waits for it."""
 
     def __init__(self, check: Check) -> None:
+        self._start(check)
+
+    def _start(self, check: Check) -> None:
         self.seconds = 0.0
         self._violations: list[ShapeViolation] | None = None
         self._process: mp.process.BaseProcess | None = None
@@ -85,3 +89,39 @@ class ShapeCheck:
         if self._process is not None and self._process.is_alive():
             self._process.kill()
             self._process.join()
+
+
+class ShapeChecks:
+    """Several shape checks (groups of shapes) side by side; `result()` merges their verdicts."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self._checks = [ShapeCheck(check) for check in checks]
+        self.seconds = 0.0
+
+    def result(self) -> list[ShapeViolation]:
+        try:
+            violations = sorted({v for check in self._checks for v in check.result()})
+        except BaseException:
+            self.cancel()
+            raise
+        self.seconds = max(check.seconds for check in self._checks)
+        return violations
+
+    def cancel(self) -> None:
+        for check in self._checks:
+            check.cancel()
+
+
+def parallel_groups(triples: int, bytes_per_triple: int = 3000) -> int:
+    """How many shape checks may run at once: two on a multi-core machine when each
+    process's copy of the graph (about `bytes_per_triple`, measured at 1M triples) fits
+    in half of the memory available now; one otherwise."""
+    if (os.cpu_count() or 1) < 2:
+        return 1
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            fields = dict(line.split(":", 1) for line in info)
+        available = int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return 1
+    return 2 if 2 * triples * bytes_per_triple < available / 2 else 1

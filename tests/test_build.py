@@ -260,6 +260,16 @@ BAD_CASES = {
         {"claims__c.yaml": CLAIMS.replace("source: T1\n", "")},
         ["data/claims/c.yaml:2", "claim has no source"],
     ),
+    # Caught by the SHACL shapes (run in parallel processes during the build), reported
+    # with the YAML place of the entity.
+    "shape-violation": (
+        {
+            "claims__c.yaml": CLAIMS.split("- subject: deal\n  predicate: party\n  object: russia")[
+                0
+            ]
+        },
+        ["shape violation", "at least two parties", "data/entities/e.yaml"],
+    ),
     "wrong-class": (
         {
             "claims__c.yaml": CLAIMS + "- {subject: pakistan, predicate: signatory, "
