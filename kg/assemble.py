@@ -22,6 +22,7 @@ from rdflib.term import Node
 from kg.loader import DATE_RE, ClaimRecord, DataError, DataSet, SourceRecord, valid_date
 from kg.namespaces import PRKG, SCHEMA, Namespaces
 from kg.ontology import EXTERNAL_PREDICATES, OntologyInfo
+from kg.triples import TripleSet
 
 CURATION_SOURCE = "PRKG"
 SOURCE_KIND_TERMS = {
@@ -59,15 +60,17 @@ def date_literal(text: str) -> Literal:
 class Assembly:
     """The dataset as named graphs, plus where each fact came from in `data/`."""
 
-    graphs: dict[str, Graph] = field(default_factory=dict)
+    graphs: dict[str, TripleSet | Graph] = field(default_factory=dict)
     origins: dict[Triple, list[str]] = field(default_factory=dict)
     errors: list[DataError] = field(default_factory=list)
     claim_count: int = 0
 
-    def graph(self, iri: str) -> Graph:
-        if iri not in self.graphs:
-            self.graphs[iri] = Graph(identifier=URIRef(iri))
-        return self.graphs[iri]
+    def graph(self, iri: str) -> TripleSet:
+        found = self.graphs.get(iri)
+        if found is None:
+            found = self.graphs[iri] = TripleSet(URIRef(iri))
+        assert isinstance(found, TripleSet)
+        return found
 
     def triples(self) -> Iterator[tuple[Node, Node, Node]]:
         """Every graph's triples, one graph after the other (a triple in k graphs, k times)."""

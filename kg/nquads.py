@@ -9,12 +9,14 @@ labels come from our own assembly and are already valid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+
+from kg.triples import Triple
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -36,7 +38,7 @@ def term_text(term: Node) -> str:
     raise TypeError(f"cannot write {term!r} as N-Quads")
 
 
-def write_graphs(graphs: Mapping[str, Graph], dataset: TextIO, load: TextIO) -> int:
+def write_graphs(graphs: Mapping[str, Iterable[Triple]], dataset: TextIO, load: TextIO) -> int:
     """Write every graph's triples to `dataset` as quads, and to `load` both as quads and as
     default-graph triples (the stored union, kg/union.py).
 
@@ -66,7 +68,7 @@ def write_graphs(graphs: Mapping[str, Graph], dataset: TextIO, load: TextIO) -> 
     return count
 
 
-def write_files(graphs: Mapping[str, Graph], dataset_path: Path, load_path: Path) -> int:
+def write_files(graphs: Mapping[str, Iterable[Triple]], dataset_path: Path, load_path: Path) -> int:
     """`write_graphs` to two files (UTF-8, as N-Quads requires)."""
     with (
         dataset_path.open("w", encoding="utf-8") as dataset,

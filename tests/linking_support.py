@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kg.namespaces import Namespaces
 from kg.store import EmbeddedStore
+from kg.triples import TripleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -38,7 +39,8 @@ def data_store(data_dir: Path = DATA, namespace: str | None = None) -> EmbeddedS
     assembly = assemble(data, OntologyInfo.load(ONTOLOGY), ns)
     store = EmbeddedStore(None)
     store.load((ONTOLOGY / "prkg.ttl").read_bytes(), "text/turtle", ns.ontology_graph)
-    for iri, graph in assembly.graphs.items():
+    for iri, triples in assembly.graphs.items():
+        graph = triples.to_graph() if isinstance(triples, TripleSet) else triples
         store.load(graph.serialize(format="nt", encoding="utf-8"), "application/n-triples", iri)
     return store
 
