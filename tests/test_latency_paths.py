@@ -27,7 +27,9 @@ import uvloop
 from fastapi.testclient import TestClient
 from service_support import Recorder, pooled_app
 
+from api import safety
 from api.fastpath import route_path
+from api.safety import MAX_NESTING
 from kg.layout import StoreLayout
 from kg.solutions import solutions_json
 from kg.store import QueryTimeout
@@ -227,3 +229,26 @@ def test_route_path_ignores_the_proxy_root() -> None:
     assert route_path({"path": "/kg/sparql", "root_path": "/kg"}) == "/sparql"
     assert route_path({"path": "/sparql", "root_path": ""}) == "/sparql"
     assert route_path({"path": "/sparql", "root_path": "/kg"}) == "/sparql"
+
+
+# --- api/safety.py shortcuts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("ASK " + "{" * MAX_NESTING + "}" * MAX_NESTING, False),  # exactly the limit
+        ("ASK " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1), True),
+        ("ASK { " + "{} " * (3 * MAX_NESTING) + "}", False),  # many brackets, shallow: scanned
+        ('ASK { FILTER("' + "(" * 400 + '") } # ' + "[" * 400, False),  # hidden in text
+        ("ASK { FILTER(" + "!" * (MAX_NESTING - 1) + "true) }", False),
+        ("ASK { FILTER(" + "! " * MAX_NESTING + "true) }", True),
+        ("ASK { FILTER(1 " + "+ 1 " * (2 * MAX_NESTING) + "> 0) }", False),  # binary, spread
+    ],
+)
+def test_nesting_limits_with_and_without_the_scan(text: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(safety.Refused):
+            safety.check_nesting(text)
+    else:
+        safety.check_nesting(text)
