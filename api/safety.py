@@ -74,8 +74,11 @@ def _strip_comments(text: str) -> str:
     return "\n".join(out)
 
 
+@lru_cache(maxsize=32)
 def operation_word(text: str) -> str:
-    """The first keyword after the prologue, upper-cased ('' when there is none)."""
+    """The first keyword after the prologue, upper-cased ('' when there is none).
+
+    Cached like `_strip_comments`: a query asks for it twice (is it an update? which form?)."""
     body = _PROLOGUE.sub("", _strip_comments(text), count=1).strip()
     match = re.match(r"[A-Za-z]+", body)
     return match.group(0).upper() if match else ""
