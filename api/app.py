@@ -61,6 +61,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         module = importlib.import_module(name)
         app.include_router(module.router)
     add_error_handlers(app)
+    from api.fastpath import SparqlFastPath
+
+    app.add_middleware(SparqlFastPath)  # /sparql past the routing layers (see api/fastpath.py)
     return app
 
 

@@ -10,6 +10,7 @@ an unreachable store answers 503.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -112,8 +113,20 @@ def choose_format(kind: str, params: list[tuple[str, str]], accept: str | None) 
     fmt = _values(params, "format")
     if fmt:
         return format_param(fmt[-1], family)
-    aliases = GRAPH_ALIASES | {k: v for k, v in ALIASES.items() if k not in GRAPH_ALIASES}
-    return negotiate(accept, list(family.values()), aliases if kind == "graph" else ALIASES)
+    return _negotiated(kind == "graph", accept)
+
+
+_GRAPH_OFFER_ALIASES = GRAPH_ALIASES | {k: v for k, v in ALIASES.items() if k not in GRAPH_ALIASES}
+
+
+@lru_cache(maxsize=256)
+def _negotiated(graph: bool, accept: str | None) -> str:
+    """The media type for an Accept header; cached, as clients repeat the same few headers.
+
+    A NotAcceptable is raised again each time (exceptions are not cached)."""
+    if graph:
+        return negotiate(accept, list(GRAPH_TYPES.values()), _GRAPH_OFFER_ALIASES)
+    return negotiate(accept, list(RESULT_TYPES.values()), ALIASES)
 
 
 async def run_query(request: Request, params: list[tuple[str, str]], text: str) -> Response:
@@ -137,15 +150,19 @@ async def run_query(request: Request, params: list[tuple[str, str]], text: str) 
         media = choose_format(kind, params, request.headers.get("accept"))
     except NotAcceptable as exc:
         raise ProtocolError(406, str(exc)) from exc
+    options = {
+        "default_graphs": _values(params, "default-graph-uri") or None,
+        "named_graphs": _values(params, "named-graph-uri") or None,
+        "timeout": settings.query_timeout,
+    }
     try:
-        result = await run_in_threadpool(
-            store.query,
-            text,
-            media,
-            default_graphs=_values(params, "default-graph-uri") or None,
-            named_graphs=_values(params, "named-graph-uri") or None,
-            timeout=settings.query_timeout,
-        )
+        # A store that can await its answer on the event loop (the worker pool) skips the
+        # hop to a thread; any other store (remote, in-memory) runs in the thread pool.
+        aquery = getattr(store, "aquery", None)
+        if aquery is not None:
+            result = await aquery(text, media, **options)
+        else:
+            result = await run_in_threadpool(store.query, text, media, **options)
     except QuerySyntaxError as exc:
         raise ProtocolError(400, f"Query syntax error: {exc}") from exc
     except (QueryTimeout, StoreUnavailable) as exc:

@@ -12,22 +12,27 @@ the answer is still well-formed, and `CappedResult.truncated` says that rows wer
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
+from anyio import to_thread
 
 from kg.layout import store_lock
 from kg.namespaces import PREFIXES
+from kg.solutions import solutions_json
 from kg.store import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -44,6 +49,11 @@ from kg.store import (
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = GRAPH_FORMATS
 JSON_RESULTS = "application/sparql-results+json"
+# Answers up to this size travel inside the reply header and are read on the event loop;
+# larger ones follow as their own frame, read in a thread (see `_reply`, `aquery`).
+INLINE_BODY = 256 * 1024
+# Queries up to this size are written to the worker from the event loop without blocking it.
+INLINE_REQUEST = 32 * 1024
 _ERRORS: dict[str, type[StoreError]] = {
     "QuerySyntaxError": QuerySyntaxError,
     "StoreUnavailable": StoreUnavailable,
@@ -58,30 +68,6 @@ class CappedResult(QueryResult):
     truncated: bool = False
 
 
-def _term_json(term: object) -> dict:
-    """One term in SPARQL JSON results form (to rebuild a capped solution sequence)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        else:
-            out["datatype"] = term.datatype.value
-        return out
-    assert isinstance(term, ox.Triple)
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _term_json(term.subject),
-            "predicate": _term_json(term.predicate),
-            "object": _term_json(term.object),
-        },
-    }
-
-
 def execute(
     store: ox.Store,
     query: str,
@@ -90,7 +76,11 @@ def execute(
     named_graphs: Sequence[str] | None,
     max_rows: int,
 ) -> CappedResult:
-    """Run one query in this process and serialise at most `max_rows` rows with the engine."""
+    """Run one query in this process and serialise at most `max_rows` rows.
+
+    Only `max_rows + 1` solutions (or triples) are ever read: enough to know whether the
+    answer was cut, without materialising a runaway result.
+    """
     try:
         result = run_query(store, query, default_graphs, named_graphs)
         if isinstance(result, ox.QueryBoolean):
@@ -98,24 +88,29 @@ def execute(
             return CappedResult("ask", media_type, body)
         if isinstance(result, ox.QueryTriples):
             triples = list(islice(result, max_rows + 1))
+            truncated = len(triples) > max_rows
+            del triples[max_rows:]
             fmt = RDF_FORMATS[media_type]
-            body = ox.serialize(triples[:max_rows], format=fmt, prefixes=PREFIXES) or b""
-            return CappedResult("graph", media_type, body, len(triples) > max_rows)
+            body = ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
+            return CappedResult("graph", media_type, body, truncated)
         names = [v.value for v in result.variables]
         rows = list(islice(result, max_rows + 1))
-        bindings = [
-            {n: _term_json(s[n]) for n in names if s[n] is not None} for s in rows[:max_rows]
-        ]
-        payload = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}})
-        capped = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
-        body = capped.serialize(format=RESULT_FORMATS[media_type]) or b""
-        return CappedResult("select", media_type, body, len(rows) > max_rows)
+        truncated = len(rows) > max_rows
+        del rows[max_rows:]
+        body = solutions_json(names, rows)
+        if media_type != JSON_RESULTS:  # XML, CSV, TSV: the engine writes them from the JSON
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            body = parsed.serialize(format=RESULT_FORMATS[media_type]) or b""
+        return CappedResult("select", media_type, body, truncated)
     except OSError as exc:  # failed SERVICE call, or the store could not be read
         raise StoreError(f"The query failed while running: {exc}") from exc
 
 
 def _serve(path: str, conn: Connection, max_rows: int) -> None:
-    """Worker process main loop: open the store once, answer requests until told to stop."""
+    """Worker process main loop: open the store once, answer requests until told to stop.
+
+    Each answer is one message (see `_reply`), so the parent wakes up once per query.
+    """
     store: ox.Store | None = None
     while True:
         try:
@@ -127,20 +122,65 @@ def _serve(path: str, conn: Connection, max_rows: int) -> None:
         query, media_type, default_graphs, named_graphs = request
         try:
             if store is None:
-                try:
-                    store = EmbeddedStore(Path(path), read_only=True).oxigraph
-                except StoreUnavailable as exc:
-                    raise exc
-            reply = (
-                "ok",
-                execute(store, query, media_type, default_graphs, named_graphs, max_rows),
-            )
+                store = EmbeddedStore(Path(path), read_only=True).oxigraph
+            result = execute(store, query, media_type, default_graphs, named_graphs, max_rows)
         except StoreError as exc:
             name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "StoreError"
-            reply = ("error", name, str(exc))
+            conn.send(("error", name, str(exc)))
+            continue
         except Exception as exc:  # never let a worker die silently on an engine surprise
-            reply = ("error", "StoreError", f"{type(exc).__name__}: {exc}")
-        conn.send(reply)
+            conn.send(("error", "StoreError", f"{type(exc).__name__}: {exc}"))
+            continue
+        _reply(conn, result)
+
+
+def _reply(conn: Connection, result: CappedResult) -> None:
+    """Send a result: small bodies inside the header message, large ones as a second frame.
+
+    A large body in its own frame lets the service read it off the event loop (see
+    `PooledEmbeddedStore.aquery`), and avoids pickling megabytes.
+    """
+    if len(result.body) <= INLINE_BODY:
+        conn.send(("ok", result.kind, result.truncated, result.body))
+    else:
+        conn.send(("ok", result.kind, result.truncated, None))
+        conn.send_bytes(result.body)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """What tells one build's directory from another's, whatever path reaches it."""
+    seen = os.stat(path)
+    return (seen.st_dev, seen.st_ino)
+
+
+def _result(reply: tuple, media_type: str) -> CappedResult:
+    """A worker's reply as a result, or the error it reported raised here."""
+    if reply[0] == "ok":
+        _, kind, truncated, body = reply
+        return CappedResult(kind, media_type, body, truncated)
+    raise _ERRORS.get(reply[1], StoreError)(reply[2])
+
+
+async def readable(conn: Connection, timeout: float) -> bool:
+    """Wait on the running event loop until `conn` has data (or EOF): False after `timeout`."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def settle(value: bool) -> None:
+        if not ready.done():
+            ready.set_result(value)
+
+    fd = conn.fileno()
+    timer = loop.call_later(max(timeout, 0.001), settle, False)
+    loop.add_reader(fd, settle, True)
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+        # uvloop makes a watched descriptor non-blocking; the Connection expects blocking
+        # reads (a reply may still be arriving, and `query` reads it from a thread later).
+        os.set_blocking(fd, True)
 
 
 class _Worker:
@@ -197,6 +237,7 @@ class PooledEmbeddedStore:
         # so that the pool follows a rebuild (see _follow).
         self.link = path
         self.path = path.resolve()
+        self._identity = _identity(self.path)
         self.lock_path = lock_path
         self.timeout = timeout
         self.max_rows = max_rows
@@ -225,7 +266,65 @@ class PooledEmbeddedStore:
                 self._writer.close()
                 self._writer = EmbeddedStore(target, read_only=False)
             self.path = target
+            self._identity = _identity(target)
             self._generation += 1
+
+    def _check(self, media_type: str) -> None:
+        if self._closed:
+            raise StoreUnavailable("The store has been closed.")
+        if media_type not in RESULT_FORMATS and media_type not in RDF_FORMATS:
+            raise StoreError(f"Unsupported media type {media_type}")
+
+    def _moved(self) -> bool:
+        """Whether a rebuild repointed the store link: one stat, cheaper than resolving the
+        path (which `_follow` does) on every query."""
+        try:
+            seen = os.stat(self.link)
+        except OSError:  # the link is being switched: let `_follow` sort it out
+            return True
+        return (seen.st_dev, seen.st_ino) != self._identity
+
+    def _fresh(self, worker: _Worker) -> _Worker:
+        """The worker, or a new one if it opened a build or state that has since changed."""
+        if worker.generation != self._generation:
+            worker.kill()
+            return self._spawn()
+        return worker
+
+    def _take(self, limit: float) -> _Worker:
+        try:
+            worker = self._free.get(timeout=limit)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"All {self._size} query workers stayed busy for {limit:g} s; try again later."
+            ) from None
+        return self._fresh(worker)
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        """Return a worker to the pool; one whose state is unknown (it timed out, failed, or
+        its caller gave up mid-answer) is killed and replaced first."""
+        if not healthy:
+            worker.kill()
+            if self._closed:
+                return
+            worker = self._spawn()
+        if self._closed:
+            worker.kill()
+        else:
+            self._free.put(worker)
+
+    @staticmethod
+    def _request(
+        query: str,
+        media_type: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+    ) -> tuple[str, str, list[str], list[str]]:
+        return (query, media_type, list(default_graphs or []), list(named_graphs or []))
+
+    @staticmethod
+    def _timed_out(limit: float) -> QueryTimeout:
+        return QueryTimeout(f"The query ran longer than the {limit:g} s limit and was stopped.")
 
     def query(
         self,
@@ -236,44 +335,69 @@ class PooledEmbeddedStore:
         named_graphs: Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> CappedResult:
-        if self._closed:
-            raise StoreUnavailable("The store has been closed.")
+        self._check(media_type)
         self._follow()
-        if media_type not in RESULT_FORMATS and media_type not in RDF_FORMATS:
-            raise StoreError(f"Unsupported media type {media_type}")
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        worker = self._take(limit)
+        healthy = False
         try:
-            worker = self._free.get(timeout=limit)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"All {self._size} query workers stayed busy for {limit:g} s; try again later."
-            ) from None
-        if worker.generation != self._generation:  # the store changed since it opened it
-            worker.kill()
-            worker = self._spawn()
-        request = (query, media_type, list(default_graphs or []), list(named_graphs or []))
-        try:
-            worker.conn.send(request)
+            worker.conn.send(self._request(query, media_type, default_graphs, named_graphs))
             if not worker.conn.poll(max(deadline - time.monotonic(), 0.001)):
-                worker.kill()
-                worker = self._spawn()
-                raise QueryTimeout(
-                    f"The query ran longer than the {limit:g} s limit and was stopped."
-                )
+                raise self._timed_out(limit)
             reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            worker.kill()
-            worker = self._spawn()
+            if reply[0] == "ok" and reply[3] is None:
+                reply = (*reply[:3], worker.conn.recv_bytes())
+            healthy = True
+        except (EOFError, OSError) as exc:
             raise StoreUnavailable(f"The query worker failed: {exc}") from exc
         finally:
-            if self._closed:
-                worker.kill()
-            else:
-                self._free.put(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        raise _ERRORS.get(reply[1], StoreError)(reply[2])
+            self._release(worker, healthy)
+        return _result(reply, media_type)
+
+    async def aquery(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> CappedResult:
+        """`query` for async callers, with the same time limit, row cap and errors.
+
+        When a worker is free and the query is small, the request is written and the answer
+        awaited on the event loop itself (the worker's pipe is watched for readability), so
+        a lookup costs one wake-up instead of a hop to a thread and back. Anything that
+        could block the loop (every worker busy, a rebuild to follow, a large query) goes
+        through `query` in a thread, as before; so does an answer too large to read inline.
+        """
+        self._check(media_type)
+        args = (query, media_type)
+        kwargs = {"default_graphs": default_graphs, "named_graphs": named_graphs}
+        slow = partial(self.query, *args, **kwargs, timeout=timeout)
+        if len(query) > INLINE_REQUEST or self._moved():
+            return await to_thread.run_sync(slow)
+        try:
+            worker = self._free.get_nowait()
+        except queue.Empty:
+            return await to_thread.run_sync(slow)
+        limit = self.timeout if timeout is None else timeout
+        healthy = False
+        try:
+            worker = self._fresh(worker)
+            worker.conn.send(self._request(query, media_type, default_graphs, named_graphs))
+            if not await readable(worker.conn, limit):
+                raise self._timed_out(limit)
+            reply = worker.conn.recv()
+            if reply[0] == "ok" and reply[3] is None:
+                reply = (*reply[:3], await to_thread.run_sync(worker.conn.recv_bytes))
+            healthy = True
+        except (EOFError, OSError) as exc:
+            raise StoreUnavailable(f"The query worker failed: {exc}") from exc
+        finally:
+            self._release(worker, healthy)
+        return _result(reply, media_type)
 
     def select(self, query: str) -> list[Row]:
         return rows_from_json(self.query(query, JSON_RESULTS).body)
