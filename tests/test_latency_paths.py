@@ -31,9 +31,10 @@ from api import safety
 from api.fastpath import route_path
 from api.safety import MAX_NESTING
 from kg.layout import StoreLayout
+from kg.query_worker import INLINE_BODY, CappedResult
 from kg.solutions import solutions_json
 from kg.store import QueryTimeout
-from kg.workers import INLINE_BODY, INLINE_REQUEST, CappedResult, PooledEmbeddedStore
+from kg.workers import INLINE_REQUEST, PooledEmbeddedStore
 
 JSON = "application/sparql-results+json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
