@@ -218,6 +218,9 @@ def build(
                 oxs.flush()
 
             stages.run("loading the store (pyoxigraph)", load)
+            # The bulk loader leaves many small files; compacting them once makes every
+            # later query faster (1.3-1.9x on the benchmark's analytic queries at 1M).
+            stages.run("compacting the store", oxs.optimize)
             violations = stages.run("quality rules", lambda: run_rules(store, ns))
             if violations:
                 raise BuildError(
