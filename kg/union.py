@@ -8,8 +8,8 @@ in k graphs matches k times, so `COUNT` and plain `SELECT` answers repeat rows (
 graph of SPARQL 1.1 is an RDF merge, a set, so those repeats are wrong).
 
 So the embedded store keeps the union *in* the store's default graph: each triple of every
-named graph once. Queries then run on the default graph's own indexes (an order of
-magnitude faster on joins and aggregates, measured in bench/) and count each fact once. The
+named graph once. Queries then run on the default graph's own indexes (from a few times to tens of
+times faster on joins and aggregates, see README's Benchmark) and count each fact once. The
 price is the disk space of one more copy, and that every write must keep the copy in step:
 
 - the build writes it (kg/build.py);
