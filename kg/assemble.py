@@ -84,13 +84,6 @@ class Assembly:
                 union.add(triple)
         return union
 
-    def quads(self) -> list[tuple[Node, Node, Node, URIRef]]:
-        return [
-            (s, p, o, URIRef(name))
-            for name in sorted(self.graphs)
-            for (s, p, o) in self.graphs[name]
-        ]
-
 
 class Assembler:
     def __init__(self, data: DataSet, ontology: OntologyInfo, ns: Namespaces) -> None:

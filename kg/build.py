@@ -1,9 +1,11 @@
 """`prkg build`: data/ + ontology/ → validated, reasoned, persistent store and dumps.
 
 The stages run in order and the first stage with errors stops the build, listing all of
-that stage's errors. Nothing is written where the current store lives until everything
-has succeeded: the new store is built in a fresh directory and switched in atomically
-(see kg/layout.py), so a failed or killed build leaves the previous one served.
+that stage's errors; the SHACL check alone runs beside the later stages, in other processes
+(kg/shapes_job.py), and the build waits for it before switching stores. Nothing is written
+where the current store lives until everything has succeeded: the new store is built in a
+fresh directory and switched in atomically (see kg/layout.py), so a failed or killed build
+leaves the previous one served.
 """
 
 from __future__ import annotations
@@ -161,20 +163,6 @@ def _join_shapes(prepared: _Prepared, log: Log) -> None:
         raise _shape_error(violations)
 
 
-def check_data(
-    data_dir: Path,
-    *,
-    namespace: str = DEFAULT_NAMESPACE,
-    ontology_dir: Path = DEFAULT_ONTOLOGY_DIR,
-    reason_owl: bool = True,
-    log: Log = _stderr,
-) -> tuple[Assembly, Graph, OntologyInfo]:
-    """Read, assemble, validate and reason; raise BuildError/DataValidationError on problems."""
-    prepared = _prepare(data_dir, Namespaces(namespace), ontology_dir, reason_owl, log)
-    _join_shapes(prepared, log)
-    return prepared.assembly, prepared.assembly.union(), prepared.onto
-
-
 def build(
     data_dir: Path,
     store_dir: Path,
@@ -319,4 +307,4 @@ def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) 
     onto.serialize(out / "ontology.owl", format="xml")
 
 
-__all__ = ["PRKG", "BuildError", "BuildSummary", "build", "check_data"]
+__all__ = ["PRKG", "BuildError", "BuildSummary", "build"]

@@ -53,10 +53,10 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> set[tuple[object, object, 
     }
 
 
-def _reads_other_graphs(update: str, graph: str) -> bool:
+def _reads_other_graphs(update: str) -> bool:
     """Whether the update may read named graphs besides `graph` (GRAPH, USING, SERVICE…).
 
-    The confinement wrapper itself names `graph` twice with GRAPH; anything beyond that is
+    The confinement wrapper itself names its graph twice with GRAPH; anything beyond that is
     the user's own, and then the scratch copy needs the other graphs too.
     """
     text = NOISE.sub(" ", update)
@@ -73,7 +73,7 @@ def confined_update(store: ox.Store, update: str, graph: str) -> None:
     """
     target = ox.NamedNode(graph)
     scratch = ox.Store()
-    if _reads_other_graphs(update, graph):
+    if _reads_other_graphs(update):
         scratch.bulk_extend(
             q
             for q in store.quads_for_pattern(None, None, None, None)
