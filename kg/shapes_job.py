@@ -45,9 +45,6 @@ class ShapeCheck:
     """A running (or finished) shape check; `result()` waits for it."""
 
     def __init__(self, check: Check) -> None:
-        self._start(check)
-
-    def _start(self, check: Check) -> None:
         self.seconds = 0.0
         self._violations: list[ShapeViolation] | None = None
         self._process: mp.process.BaseProcess | None = None

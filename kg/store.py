@@ -273,7 +273,8 @@ class EmbeddedStore:
                 ox.Quad(q.subject, q.predicate, q.object, target)
                 if target is not None and isinstance(q.graph_name, ox.DefaultGraph)
                 else q
-                for q in ox.parse(data, format=fmt)
+                # Blank nodes are fresh per load, as the engine's own loader makes them.
+                for q in ox.parse(data, format=fmt, rename_blank_nodes=True)
             ]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc

@@ -54,7 +54,7 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> set[tuple[object, object, 
 
 
 def _reads_other_graphs(update: str) -> bool:
-    """Whether the update may read named graphs besides `graph` (GRAPH, USING, SERVICE…).
+    """Whether the update may read named graphs besides the one it writes (GRAPH, USING…).
 
     The confinement wrapper itself names its graph twice with GRAPH; anything beyond that is
     the user's own, and then the scratch copy needs the other graphs too.

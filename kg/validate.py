@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from kg.namespaces import PRKG
 from kg.ontology import SHAPES_FILE
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -96,8 +97,7 @@ def shape_groups(shapes: Graph, groups: int) -> list[list[str]]:
     )
     if groups < 2 or not named:
         return [named]
-    claim = URIRef("https://w3id.org/prkg/ontology#Claim")
-    heavy = [s for s in named if (URIRef(s), URIRef(SH + "targetClass"), claim) in shapes]
+    heavy = [s for s in named if (URIRef(s), URIRef(SH + "targetClass"), PRKG.Claim) in shapes]
     rest = [s for s in named if s not in heavy]
     return [g for g in (heavy, rest) if g]
 
