@@ -190,6 +190,8 @@ CLAIM_KEYS = {
     "id",
 }
 FILE_KEYS = {"sources", "entities", "claims", "source", "recorded"}
+# Folders of data/ that hold no facts (and so are not read as sources, entities or claims).
+NOT_FACTS = {"queries", "collection"}
 
 
 class _Reader:
@@ -210,7 +212,13 @@ class _Reader:
         self.errors.append(DataError(file, line, message))
 
     def read_all(self) -> None:
-        files = sorted(p for p in self.root.rglob("*.y*ml") if "queries" not in p.parts)
+        # data/collection/ is the collection log (searches and screening decisions), read by
+        # the coverage report, not facts; data/queries/ holds the gallery.
+        files = sorted(
+            p
+            for p in self.root.rglob("*.y*ml")
+            if not NOT_FACTS.intersection(p.relative_to(self.root).parts[:-1])
+        )
         if not files:
             self.error(str(self.root), 0, "no YAML files found in the data directory")
         for path in files:
