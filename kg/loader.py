@@ -189,7 +189,10 @@ CLAIM_KEYS = {
     "recorded",
     "id",
 }
-FILE_KEYS = {"sources", "entities", "claims", "source", "recorded"}
+FILE_KEYS = {"sources", "entities", "claims", "labels", "source", "recorded"}
+# A `labels:` entry adds spellings to an entity defined elsewhere (a document in Urdu or
+# Russian naming an existing entity), so that curators need not edit each other's files.
+LABELS_KEYS = {"slug", "label", "alt_labels", "sources"}
 # Folders of data/ that hold no facts (and so are not read as sources, entities or claims).
 NOT_FACTS = {"queries", "collection"}
 
@@ -200,6 +203,7 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.data = DataSet()
+        self.label_additions: list[tuple[Located, str]] = []
         self.errors: list[DataError] = []
 
     def rel(self, path: Path) -> str:
@@ -253,6 +257,7 @@ class _Reader:
             ("sources", self.read_source),
             ("entities", self.read_entity),
             ("claims", self.read_claim),
+            ("labels", self.defer_labels),
         ):
             items = doc.get(key)
             if items is None:
@@ -420,6 +425,55 @@ class _Reader:
             line=line,
         )
 
+    def defer_labels(self, item: Located, name: str) -> None:
+        """Keep a `labels:` entry until every entity is read (its entity may come later)."""
+        self.label_additions.append((item, name))
+
+    def apply_labels(self) -> None:
+        """Merge the `labels:` entries into their entities.
+
+        A label in a language the entity has no label in becomes its label there; any other
+        spelling becomes an alternative label. The entry's sources join the entity's.
+        """
+        for item, name in self.label_additions:
+            self._check_keys(item, LABELS_KEYS, "a labels entry", name)
+            slug = self._text(item, "slug", name, required=True)
+            if not slug:
+                continue
+            entity = self.data.entities.get(slug)
+            if entity is None:
+                self.error(name, item.line, f"labels for unknown entity {slug!r}")
+                continue
+            label_raw = item.get("label") or {}
+            alt_raw = item.get("alt_labels") or {}
+            if not isinstance(label_raw, dict) or not isinstance(alt_raw, dict):
+                self.error(name, item.line, "label and alt_labels must map a language to text")
+                continue
+            spellings: list[tuple[str, str]] = []
+            for lang, text in label_raw.items():
+                spellings.append((str(lang), str(text).strip()))
+            for lang, values in alt_raw.items():
+                values = values if isinstance(values, list) else [values]
+                spellings.extend((str(lang), str(v).strip()) for v in values if v)
+            for lang, text in spellings:
+                if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", lang) or not text:
+                    self.error(name, item.line, f"label part {lang!r} is not 'language: text'")
+                    continue
+                known = entity.alt_labels.setdefault(lang, [])
+                if lang not in entity.labels:
+                    entity.labels[lang] = text
+                elif text != entity.labels[lang] and text not in known:
+                    known.append(text)
+                if not known:
+                    del entity.alt_labels[lang]
+            sources = item.get("sources") or []
+            if not isinstance(sources, list):
+                self.error(name, item.line, "sources must be a list of source ids")
+                continue
+            for sid in sources:
+                if str(sid) not in entity.sources:
+                    entity.sources.append(str(sid))
+
     def read_claim(
         self, item: Located, name: str, default_source: Any, default_recorded: Any
     ) -> None:
@@ -487,4 +541,5 @@ def read_data(data_dir: Path) -> tuple[DataSet, list[DataError]]:
         return DataSet(), [DataError(str(data_dir), 0, "data directory not found")]
     reader = _Reader(data_dir)
     reader.read_all()
+    reader.apply_labels()
     return reader.data, reader.errors
