@@ -9,6 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
+from api.caching import ConditionalGet, PerBuild, ResultCache
+from api.headers import CorsAndSecurity
+from api.limits import FairShare
 from api.settings import Settings
 from kg.namespaces import Namespaces
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, StoreUnavailable
@@ -44,6 +47,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if app.state.store is None:
             app.state.store = open_store(settings)
             app.state.owns_store = True
+        app.state.fair_share.workers = getattr(app.state.store, "worker_count", None)
         yield
         if getattr(app.state, "owns_store", False):
             app.state.store.close()
@@ -57,13 +61,26 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.namespaces = Namespaces(settings.namespace)
     app.state.store = store
+    app.state.fair_share = FairShare(
+        max_concurrent=settings.client_max_concurrent,
+        seconds_per_window=settings.client_query_seconds,
+        window=settings.client_window_seconds,
+        workers=getattr(store, "worker_count", None),
+    )
+    app.state.results = ResultCache(settings.result_cache_seconds)
+    app.state.per_build = PerBuild()
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
         app.include_router(module.router)
     add_error_handlers(app)
     from api.fastpath import SparqlFastPath
 
+    app.add_middleware(ConditionalGet, store_of=lambda: app.state.store)  # ETag, 304
     app.add_middleware(SparqlFastPath)  # /sparql past the routing layers (see api/fastpath.py)
+    # Outermost: CORS and the security headers apply to every answer, /sparql's included.
+    app.add_middleware(
+        CorsAndSecurity, origins=settings.cors_origins, update_origins=settings.cors_update_origins
+    )
     return app
 
 

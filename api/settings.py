@@ -37,11 +37,21 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
-    query_workers: int = 2
+    query_workers: int = 3
     update_token: str | None = None
     service_allowlist: tuple[str, ...] = DEFAULT_SERVICE_ALLOWLIST
     max_graph_nodes: int = 300
     public_base_url: str | None = None  # how the service is reached, when behind a proxy
+    # Fair shares of the endpoint (api/limits.py), caching (api/caching.py), CORS and the
+    # memory limit of a query worker (issue 17).
+    client_max_concurrent: int = 2
+    client_query_seconds: float = 60.0
+    client_window_seconds: float = 60.0
+    trusted_proxies: tuple[str, ...] = ()
+    result_cache_seconds: float = 60.0
+    cors_origins: tuple[str, ...] = ("*",)
+    cors_update_origins: tuple[str, ...] = ()
+    query_memory_mb: int = 1024
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -59,11 +69,19 @@ class Settings:
             "query_timeout": float(env.get("PRKG_QUERY_TIMEOUT", "30")),
             "max_rows": int(env.get("PRKG_MAX_ROWS", "10000")),
             "max_body_bytes": int(env.get("PRKG_MAX_BODY_BYTES", "1000000")),
-            "query_workers": int(env.get("PRKG_QUERY_WORKERS", "2")),
+            "query_workers": int(env.get("PRKG_QUERY_WORKERS", "3")),
             "update_token": env.get("PRKG_UPDATE_TOKEN") or None,
             "service_allowlist": _env_list("PRKG_SERVICE_ALLOWLIST", DEFAULT_SERVICE_ALLOWLIST),
             "max_graph_nodes": int(env.get("PRKG_MAX_GRAPH_NODES", "300")),
             "public_base_url": env.get("PRKG_PUBLIC_BASE_URL") or None,
+            "client_max_concurrent": int(env.get("PRKG_CLIENT_MAX_CONCURRENT", "2")),
+            "client_query_seconds": float(env.get("PRKG_CLIENT_QUERY_SECONDS", "60")),
+            "client_window_seconds": float(env.get("PRKG_CLIENT_WINDOW_SECONDS", "60")),
+            "trusted_proxies": _env_list("PRKG_TRUSTED_PROXIES", ()),
+            "result_cache_seconds": float(env.get("PRKG_RESULT_CACHE_SECONDS", "60")),
+            "cors_origins": _env_list("PRKG_CORS_ORIGINS", ("*",)),
+            "cors_update_origins": _env_list("PRKG_CORS_UPDATE_ORIGINS", ()),
+            "query_memory_mb": int(env.get("PRKG_QUERY_MEMORY_MB", "1024")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

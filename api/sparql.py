@@ -18,6 +18,8 @@ from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import safety, update
+from api.caching import store_version
+from api.limits import TooManyRequests, client_id
 from api.negotiation import (
     ALIASES,
     GRAPH_ALIASES,
@@ -155,6 +157,22 @@ async def run_query(request: Request, params: list[tuple[str, str]], text: str) 
         "named_graphs": _values(params, "named-graph-uri") or None,
         "timeout": settings.query_timeout,
     }
+    state = request.app.state
+    version = store_version(store)
+    key = (text, tuple(options["default_graphs"] or ()), tuple(options["named_graphs"] or ()),
+           media)  # fmt: skip
+    cached = state.results.get(version, key)
+    if cached is not None:
+        return _answer(cached, settings, hit=True)
+    client = client_id(
+        request.client.host if request.client else None,
+        {k: request.headers.get(k, "") for k in ("authorization", "x-forwarded-for")},
+        settings.trusted_proxies,
+    )
+    try:
+        ticket = state.fair_share.admit(client)
+    except TooManyRequests as exc:
+        raise ProtocolError(429, str(exc), {"Retry-After": str(exc.retry_after)}) from exc
     try:
         # A store that can await its answer on the event loop (the worker pool) skips the
         # hop to a thread; any other store (remote, in-memory) runs in the thread pool.
@@ -170,11 +188,19 @@ async def run_query(request: Request, params: list[tuple[str, str]], text: str) 
     except StoreError as exc:
         status = 502 if "SERVICE" in text.upper() else 500
         raise ProtocolError(status, str(exc)) from exc
-    headers = {"Vary": "Accept"}
+    finally:
+        ticket.finish()
+    if "SERVICE" not in text.upper():  # a federated answer depends on another server
+        state.results.put(version, key, result, len(result.body))
+    return _answer(result, settings, hit=False)
+
+
+def _answer(result: object, settings: Settings, *, hit: bool) -> Response:
+    headers = {"Vary": "Accept", "X-PRKG-Cache": "hit" if hit else "miss"}
     if getattr(result, "truncated", False):
         headers["X-PRKG-Truncated"] = "true"
         headers["X-SPARQL-MaxRows"] = str(settings.max_rows)
-    return Response(result.body, media_type=result.media_type, headers=headers)
+    return Response(result.body, media_type=result.media_type, headers=headers)  # type: ignore[attr-defined]
 
 
 async def run_update(request: Request, params: list[tuple[str, str]], text: str) -> Response:
@@ -279,6 +305,7 @@ async def describe_service(request: Request, params: list[tuple[str, str]]) -> R
                 (406, "No acceptable format"),
                 (413, "Body too large"),
                 (415, "Unsupported media type or charset"),
+                (429, "Past a per-client limit (Retry-After says when to try again)"),
                 (503, "Query timed out or store unavailable"),
             )
         },
