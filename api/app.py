@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from api.settings import Settings
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, StoreUnavailable
 
 # One module per HTTP concern, each exposing `router`. Order matters only for overlapping paths.
