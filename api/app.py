@@ -13,7 +13,7 @@ from api.caching import ConditionalGet, PerBuild, ResultCache
 from api.headers import CorsAndSecurity
 from api.limits import FairShare
 from api.settings import Settings
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, StoreUnavailable
 
 # One module per HTTP concern, each exposing `router`. Order matters only for overlapping paths.

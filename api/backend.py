@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from api.settings import Settings
-from kg.layout import StoreLayout
 from kg.store import Store, StoreUnavailable
-from kg.workers import PooledEmbeddedStore
+from kg.store.layout import StoreLayout
+from kg.store.workers import PooledEmbeddedStore
 
 
 def open_configured_store(settings: Settings) -> Store:
     if settings.store_url:
-        from kg.remote import RemoteStore
+        from kg.store.remote import RemoteStore
 
         return RemoteStore(
             settings.store_url,

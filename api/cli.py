@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 from kg.build import BuildError, build
-from kg.layout import StoreLayout
-from kg.loader import DataValidationError
-from kg.namespaces import DEFAULT_NAMESPACE
-from kg.ontology import OntologyError
-from kg.reason import ReasoningError
-from kg.remote import RemoteStore
-from kg.sparqltext import query_kind
+from kg.check.reason import ReasoningError
+from kg.data.loader import DataValidationError
+from kg.data.namespaces import DEFAULT_NAMESPACE
+from kg.data.ontology import OntologyError
 from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError
+from kg.store.layout import StoreLayout
+from kg.store.remote import RemoteStore
+from kg.store.sparqltext import query_kind
 
 FORMATS = {
     "json": "application/sparql-results+json",
@@ -199,7 +199,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.coverage import coverage_markdown, replace_block
+    from kg.report.coverage import coverage_markdown, replace_block
 
     figures = coverage_markdown(open_store(args), args.namespace)
     if args.update_readme:
@@ -213,7 +213,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_viz(args: argparse.Namespace) -> int:
     from api.settings import Settings
-    from kg.namespaces import Namespaces
+    from kg.data.namespaces import Namespaces
     from viz.export import ExportError, write_view
 
     try:
@@ -233,8 +233,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from kg import linking
-    from kg.namespaces import Namespaces
+    from kg.data.namespaces import Namespaces
+    from kg.link import linking
 
     try:
         if args.link_command == "suggest":
@@ -260,8 +260,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import write_exports
-    from kg.namespaces import Namespaces
+    from kg.data.namespaces import Namespaces
+    from kg.report.export import write_exports
 
     for path in write_exports(open_store(args), args.output, Namespaces(args.namespace)):
         print(f"Wrote {path}", file=sys.stderr)

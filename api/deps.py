@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from api.settings import Settings
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.vocabulary import Vocabulary
 

@@ -15,8 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_namespaces, get_store
 from api.templating import templates
-from kg.disputes import disputed_facts
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.report.disputes import disputed_facts
 from kg.store import Store
 
 router = APIRouter()

@@ -1,6 +1,6 @@
 """/export/entities.csv, /export/claims.csv and /context.jsonld: the graph for notebooks.
 
-The tables and the context are made by `kg.export`, the same functions `prkg export`
+The tables and the context are made by `kg.report.export`, the same functions `prkg export`
 calls, so a download from the service and a file from the CLI are identical.
 """
 
@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import get_namespaces, get_store
-from kg.export import claims_csv, context_jsonld, entities_csv
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.report.export import claims_csv, context_jsonld, entities_csv
 from kg.store import Store
 
 router = APIRouter(tags=["export"])

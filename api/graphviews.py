@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import get_namespaces, get_settings, get_store, get_vocabulary
 from api.settings import Settings
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.entities import SLUG, EntityNotFound
 from viz.network import MAX_DEPTH, FilterError, NetworkFilters, build_network

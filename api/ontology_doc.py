@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, HTML, NotAcceptable, format_param, negotiate
 from api.pages import P, curie
 from api.templating import templates
-from kg.namespaces import ONTOLOGY_IRI, PRKG, Namespaces
+from kg.data.namespaces import ONTOLOGY_IRI, PRKG, Namespaces
 from kg.store import Store, StoreError
 
 router = APIRouter()

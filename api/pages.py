@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, HTML, NotAcceptable, format_param, negotiate
 from api.templating import templates
-from kg.namespaces import PREFIXES, Namespaces
+from kg.data.namespaces import PREFIXES, Namespaces
 from kg.store import Store, StoreError, Term
 
 router = APIRouter()

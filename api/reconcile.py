@@ -2,7 +2,7 @@
 
 A researcher with a spreadsheet of names points OpenRefine at this URL and gets our
 entities back, with scores, match flags, previews, auto-complete and extra columns (data
-extension). Matching itself lives in `kg.reconcile_index`; this module only speaks the
+extension). Matching itself lives in `kg.link.reconcile_index`; this module only speaks the
 protocol: the manifest, batches of queries, suggest, preview and extend.
 """
 
@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.deps import get_namespaces, get_settings, get_store
 from api.settings import Settings
-from kg.namespaces import PRKG, Namespaces
-from kg.reconcile_index import IndexedEntity, LabelIndex, build_index
+from kg.data.namespaces import PRKG, Namespaces
+from kg.link.reconcile_index import IndexedEntity, LabelIndex, build_index
 from kg.store import Store
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.namespaces import DEFAULT_NAMESPACE
+from kg.data.namespaces import DEFAULT_NAMESPACE
 
 DEFAULT_SERVICE_ALLOWLIST = (
     "https://query.wikidata.org/sparql",

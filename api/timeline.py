@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import get_namespaces, get_store, get_vocabulary
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.render import render_message, render_timeline
 from viz.timeline import THEMES, TimelineFilterError, build_timeline

@@ -12,7 +12,7 @@ to write to) runs as if `WITH <{ns}graph/updates>` were given. It is wrapped as
 and handed to the store with the graph's name. A store whose default graph is empty applies
 it as one request, so the update sees and changes exactly the updates graph while reading
 every other graph through GRAPH / USING. The embedded store keeps the union of all graphs in
-its default graph (kg/union.py), so it runs the wrapped update on a scratch copy and writes
+its default graph (kg/store/union.py), so it runs the wrapped update on a scratch copy and writes
 back only the difference, to the updates graph and to the stored union.
 """
 

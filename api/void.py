@@ -15,10 +15,10 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from api.deps import get_namespaces, get_settings, get_store
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, NotAcceptable, format_param, negotiate
 from api.settings import Settings
-from kg.layout import StoreLayout
-from kg.linksets import linkset_counts
-from kg.namespaces import DCAT, ONTOLOGY_IRI, PREFIXES, SD, VOID, Namespaces
+from kg.data.namespaces import DCAT, ONTOLOGY_IRI, PREFIXES, SD, VOID, Namespaces
+from kg.link.linksets import linkset_counts
 from kg.store import Store, StoreError
+from kg.store.layout import StoreLayout
 
 router = APIRouter()
 

@@ -2,9 +2,9 @@
 
 The stages run in order and the first stage with errors stops the build, listing all of
 that stage's errors; the SHACL check alone runs beside the later stages, in other processes
-(kg/shapes_job.py), and the build waits for it before switching stores. Nothing is written
+(kg/check/shapes_job.py), and the build waits for it before switching stores. Nothing is written
 where the current store lives until everything has succeeded: the new store is built in a
-fresh directory and switched in atomically (see kg/layout.py), so a failed or killed build
+fresh directory and switched in atomically (see kg/store/layout.py), so a failed or killed build
 leaves the previous one served.
 """
 
@@ -22,18 +22,18 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.assemble import Assembly, assemble
-from kg.layout import StoreLayout, store_lock
-from kg.loader import DataValidationError, read_data
-from kg.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
-from kg.nquads import write_files
-from kg.ontology import ONTOLOGY_FILE, OntologyInfo
-from kg.quality import run_rules
-from kg.reason import reason
-from kg.shapes_job import ShapeChecks, parallel_groups
+from kg.check.quality import run_rules
+from kg.check.reason import reason
+from kg.check.shapes_job import ShapeChecks, parallel_groups
+from kg.check.validate import ShapeViolation, check_shapes, load_shapes, shape_groups
+from kg.data.assemble import Assembly, assemble
+from kg.data.loader import DataValidationError, read_data
+from kg.data.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
+from kg.data.nquads import write_files
+from kg.data.ontology import ONTOLOGY_FILE, OntologyInfo
 from kg.store import EmbeddedStore
-from kg.union import DEFAULT, with_default_copies
-from kg.validate import ShapeViolation, check_shapes, load_shapes, shape_groups
+from kg.store.layout import StoreLayout, store_lock
+from kg.store.union import DEFAULT, with_default_copies
 
 Log = Callable[[str], None]
 DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
@@ -195,7 +195,7 @@ def build(
 
             def load() -> None:
                 # The graphs go to pyoxigraph's bulk loader as N-Quads, each triple also into
-                # the default graph, which holds the union (kg/union.py). `dataset.nq`, the
+                # the default graph, which holds the union (kg/store/union.py). `dataset.nq`, the
                 # same quads without the union, is the dump.
                 load_file = build_dir / "load.nq"
                 write_files(assembly.graphs, dumps / "dataset.nq", load_file)
@@ -282,7 +282,7 @@ def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) 
 
     `dataset.nq` was written by the load stage; the updates graph carried over from the
     previous build is appended, so the dump holds every named graph of the store (and not
-    the stored union, which is the default graph: kg/union.py).
+    the stored union, which is the default graph: kg/store/union.py).
     """
     prefixes = {
         k: v

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from kg.build import build
-from kg.layout import StoreLayout
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import EmbeddedStore
+from kg.store.layout import StoreLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))  # override: developers only

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.data.triples import TripleSet
 from kg.store import EmbeddedStore
-from kg.triples import TripleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -30,9 +30,9 @@ OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
 def data_store(data_dir: Path = DATA, namespace: str | None = None) -> EmbeddedStore:
     """The real data as named graphs in an in-memory store (ontology graph included)."""
-    from kg.assemble import assemble
-    from kg.loader import read_data
-    from kg.ontology import OntologyInfo
+    from kg.data.assemble import assemble
+    from kg.data.loader import read_data
+    from kg.data.ontology import OntologyInfo
 
     ns = Namespaces(namespace) if namespace else Namespaces()
     data, _errors = read_data(data_dir)

@@ -18,8 +18,8 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import Settings
-from kg.layout import StoreLayout
-from kg.workers import PooledEmbeddedStore
+from kg.store.layout import StoreLayout
+from kg.store.workers import PooledEmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 import viz_fixture as fx
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from viz.network import NetworkFilters, build_network
 from viz.timeline import build_timeline
 

@@ -15,11 +15,11 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.build import BuildError, build
-from kg.layout import StoreLayout
-from kg.loader import DataValidationError
-from kg.namespaces import Namespaces
-from kg.quality import run_rules
+from kg.check.quality import run_rules
+from kg.data.loader import DataValidationError
+from kg.data.namespaces import Namespaces
 from kg.store import EmbeddedStore
+from kg.store.layout import StoreLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET = {"log": lambda _m: None}

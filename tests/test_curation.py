@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.loader import DataSet, read_data
+from kg.data.loader import DataSet, read_data
 from kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from kg.disputes import disputed_facts, incompatible
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.report.disputes import disputed_facts, incompatible
 from kg.store import EmbeddedStore
 
 ID = "https://w3id.org/prkg/id/"

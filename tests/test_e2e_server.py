@@ -19,7 +19,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from service_support import DATA_DIR, ROOT
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 
 pytestmark = pytest.mark.e2e
 NS = Namespaces()
@@ -32,8 +32,8 @@ import sys
 import uvicorn
 from api.app import create_app
 from api.settings import Settings
-from kg.layout import StoreLayout
-from kg.workers import PooledEmbeddedStore
+from kg.store.layout import StoreLayout
+from kg.store.workers import PooledEmbeddedStore
 
 if __name__ == "__main__":
     settings = Settings.from_env()

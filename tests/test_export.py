@@ -1,4 +1,4 @@
-"""CSV exports and the JSON-LD context (/export/*.csv, /context.jsonld, kg.export).
+"""CSV exports and the JSON-LD context (/export/*.csv, /context.jsonld, kg.report.export).
 
 The checks compare the exports with the store they came from: every claim of the store
 is a row, the link claims carry their sources, and an entity's plain JSON read back
@@ -18,7 +18,8 @@ from rdflib import Graph, Literal, URIRef
 
 from api.app import create_app
 from api.settings import Settings
-from kg.export import (
+from kg.data.namespaces import Namespaces
+from kg.report.export import (
     CLAIM_COLUMNS,
     ENTITY_COLUMNS,
     claims_csv,
@@ -26,7 +27,6 @@ from kg.export import (
     entity_document,
     write_exports,
 )
-from kg.namespaces import Namespaces
 
 NS = Namespaces()
 

@@ -17,8 +17,8 @@ from linking_support import DATA, FIXTURES, data_store, free_port, oxigraph_serv
 
 from api.app import create_app
 from api.settings import Settings
-from kg.linksets import linkset_counts, linkset_query
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.link.linksets import linkset_counts, linkset_query
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 ID = "https://w3id.org/prkg/id/"

@@ -1,6 +1,6 @@
 """The low-latency paths of /sparql (issue 7) keep every guarantee of the slow ones.
 
-- kg/solutions.py writes SPARQL JSON itself: it must be byte for byte what pyoxigraph writes.
+- kg/store/solutions.py writes SPARQL JSON itself: it must be byte for byte what pyoxigraph writes.
 - PooledEmbeddedStore.aquery awaits a worker on the event loop: same answers, same row cap,
   same time limit (the worker is killed), and the thread path when the pool is busy or the
   query or answer is large, including under uvloop (which `prkg serve` runs).
@@ -30,11 +30,11 @@ from service_support import Recorder, pooled_app
 from api import safety
 from api.fastpath import route_path
 from api.safety import MAX_NESTING
-from kg.layout import StoreLayout
-from kg.query_worker import INLINE_BODY, CappedResult
-from kg.solutions import solutions_json
 from kg.store import QueryTimeout
-from kg.workers import INLINE_REQUEST, PooledEmbeddedStore
+from kg.store.layout import StoreLayout
+from kg.store.query_worker import INLINE_BODY, CappedResult
+from kg.store.solutions import solutions_json
+from kg.store.workers import INLINE_REQUEST, PooledEmbeddedStore
 
 JSON = "application/sparql-results+json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -57,7 +57,7 @@ def worker_pid(pool: PooledEmbeddedStore) -> int:
     return worker.process.pid
 
 
-# --- kg/solutions.py ------------------------------------------------------------------------
+# --- kg/store/solutions.py ------------------------------------------------------------------------
 
 
 def test_json_writer_is_byte_identical_to_pyoxigraph() -> None:

@@ -1,4 +1,4 @@
-"""`prkg link suggest` / `prkg link accept` (kg.linking): candidates from a Wikidata extract.
+"""`prkg link suggest` / `prkg link accept` (kg.link.linking): candidates from a Wikidata extract.
 
 The extract is tests/fixtures/wikidata-extract.nt (hand-written, register QIDs only). The
 strongest check: with the curated links removed from a copy of data/, the suggester must
@@ -17,8 +17,11 @@ import pytest
 import yaml
 from linking_support import DATA, FIXTURES, ONTOLOGY, data_store
 
-from kg.assemble import assemble
-from kg.linking import (
+from kg.data.assemble import assemble
+from kg.data.loader import read_data
+from kg.data.namespaces import Namespaces
+from kg.data.ontology import OntologyInfo
+from kg.link.linking import (
     LinkingError,
     accept_review,
     read_extract,
@@ -26,9 +29,6 @@ from kg.linking import (
     suggest_to_review,
     write_review,
 )
-from kg.loader import read_data
-from kg.namespaces import Namespaces
-from kg.ontology import OntologyInfo
 
 EXTRACT = FIXTURES / "wikidata-extract.nt"
 WD = "http://www.wikidata.org/entity/"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kg.loader import read_data
+from kg.data.loader import read_data
 
 SOURCES = """sources:
 - {id: S01, url: "https://example.org/a", title: A, publisher: P, date: 2025-01-01,

@@ -8,10 +8,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.namespaces import PRKG, VANN
-from kg.ontology import OntologyInfo
-from kg.reason import reason
-from kg.validate import check_shapes, load_shapes
+from kg.check.reason import reason
+from kg.check.validate import check_shapes, load_shapes
+from kg.data.namespaces import PRKG, VANN
+from kg.data.ontology import OntologyInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -118,7 +118,7 @@ def test_ontology_alone_is_consistent(onto: OntologyInfo) -> None:
 
 def test_reasoner_names_the_clash(onto: OntologyInfo) -> None:
     """A person used as the place of an event is both an Actor and a Place: disjoint."""
-    from kg.reason import ReasoningError
+    from kg.check.reason import ReasoningError
 
     ns = "https://w3id.org/prkg/id/"
     data = Graph()

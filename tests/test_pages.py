@@ -15,8 +15,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from service_support import DATA_DIR, copy_store, pooled_app
 
 from api.gallery import load_gallery
-from kg.layout import StoreLayout
-from kg.namespaces import DCAT, PRKG, VOID, Namespaces
+from kg.data.namespaces import DCAT, PRKG, VOID, Namespaces
+from kg.store.layout import StoreLayout
 
 NS = Namespaces()
 

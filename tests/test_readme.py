@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.coverage import coverage_markdown, readme_block, replace_block
-from kg.namespaces import DEFAULT_NAMESPACE
+from kg.data.namespaces import DEFAULT_NAMESPACE
+from kg.report.coverage import coverage_markdown, readme_block, replace_block
 from kg.store import EmbeddedStore
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -19,9 +19,9 @@ from linking_support import FIXTURES, data_store
 
 from api.app import create_app
 from api.settings import Settings
-from kg.namespaces import Namespaces
-from kg.reconcile_index import build_index
-from kg.textmatch import normalise, similarity
+from kg.data.namespaces import Namespaces
+from kg.link.reconcile_index import build_index
+from kg.link.textmatch import normalise, similarity
 
 SCHEMAS = Path(__file__).parent / "schemas"
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 from competency_questions import load_questions
 
-from kg.layout import StoreLayout
 from kg.store import EmbeddedStore
+from kg.store.layout import StoreLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))
@@ -77,7 +77,7 @@ def snapshot(store: Path) -> dict[str, object]:
     finally:
         store_.close()
     # build.json counts the quads of the named graphs; the store also holds their union
-    # once more in its default graph (kg/union.py).
+    # once more in its default graph (kg/store/union.py).
     assert sum(graphs.values()) == recorded["total_quads"], "store and build.json disagree"
     assert quads > recorded["total_quads"]
     return {"quads": quads, "graphs": graphs, "answers": answers}

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from schemathesis import checks
 from service_support import pooled_app
 
-from kg.assemble import assemble
-from kg.loader import DataError, DataValidationError, read_data
-from kg.namespaces import Namespaces
-from kg.ontology import OntologyInfo
+from kg.data.assemble import assemble
+from kg.data.loader import DataError, DataValidationError, read_data
+from kg.data.namespaces import Namespaces
+from kg.data.ontology import OntologyInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"

@@ -27,7 +27,7 @@ from fuzz.corpus import FORM, SPARQL_UPDATE, q
 from fuzz.live_server import LiveServer, RawResponse, build_request
 from service_support import Recorder
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 
 pytestmark = pytest.mark.e2e
 

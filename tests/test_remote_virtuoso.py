@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from kg.remote import RemoteStore
 from kg.store import (
     EmbeddedStore,
     QuerySyntaxError,
@@ -28,6 +27,7 @@ from kg.store import (
     StoreUnavailable,
     Term,
 )
+from kg.store.remote import RemoteStore
 
 try:  # the repo root on sys.path (pytest's rootdir, `python -m pytest`)
     from tests.virtuoso import VirtuosoServer, virtuoso_binary
@@ -341,7 +341,7 @@ def normalise(term: Term | None) -> tuple[str, ...]:
 
 
 def answer(store: Store, query: str) -> object:
-    from kg.sparqltext import query_kind
+    from kg.store.sparqltext import query_kind
 
     kind = query_kind(query)
     if kind == "ask":
@@ -371,7 +371,7 @@ def competency_queries() -> list[tuple[str, str]]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data/ built once by the lead's pipeline into a temp store directory."""
     from kg.build import build
-    from kg.layout import StoreLayout
+    from kg.store.layout import StoreLayout
 
     store_dir = tmp_path_factory.mktemp("built-store")
     build(REPO / "data", store_dir, log=lambda *a, **k: None)
@@ -381,7 +381,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_competency_questions_identical_on_both_backends(
     virtuoso: VirtuosoServer, built: Path
 ) -> None:
-    from kg.layout import StoreLayout
+    from kg.store.layout import StoreLayout
 
     layout = StoreLayout(built.parent.parent)
     dataset = layout.dumps_dir(built) / "dataset.nq"

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from service_support import Recorder, copy_store, pooled_app
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 
 NS = Namespaces()
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -7,10 +7,10 @@ from pathlib import Path
 from test_build import write_data
 
 from kg.build import build
-from kg.layout import StoreLayout
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import EmbeddedStore
-from kg.workers import PooledEmbeddedStore
+from kg.store.layout import StoreLayout
+from kg.store.workers import PooledEmbeddedStore
 
 UPDATES = Namespaces().updates_graph
 

@@ -1,4 +1,4 @@
-"""The union of the named graphs, stored in the embedded store's default graph (kg/union.py).
+"""The union of the named graphs, stored in the embedded store's default graph (kg/store/union.py).
 
 A fact two sources support is in two named graphs and must be seen once through the
 default graph; updates confined to the updates graph keep the stored union in step, both
@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 
 from api.update import confine
-from kg.layout import StoreLayout
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import EmbeddedStore
-from kg.union import is_materialized
+from kg.store.layout import StoreLayout
+from kg.store.union import is_materialized
 from tests.service_support import copy_store
 
 NS = Namespaces()

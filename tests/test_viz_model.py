@@ -15,7 +15,7 @@ import viz_fixture as fx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from kg.namespaces import PRKG, Namespaces
+from kg.data.namespaces import PRKG, Namespaces
 from viz.entities import EntityNotFound
 from viz.network import FilterError, NetworkFilters, build_network
 from viz.render import Links, render_network, render_timeline

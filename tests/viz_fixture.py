@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kg.namespaces import PRKG, SCHEMA, Namespaces
+from kg.data.namespaces import PRKG, SCHEMA, Namespaces
 from kg.store import EmbeddedStore
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "prkg.ttl"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.provenance import chunks, iri
 from viz.vocabulary import PREFIXES, PRKG_NS, Vocabulary, local_name, pick_label

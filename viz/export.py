@@ -10,11 +10,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.entities import EntityNotFound
+from viz.links import Links
 from viz.network import FilterError, NetworkFilters, build_network
-from viz.render import Links, render_network
+from viz.render import render_network
 
 DEFAULT_MAX_NODES = 300
 

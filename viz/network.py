@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from kg.namespaces import PRKG, Namespaces
+from kg.data.namespaces import PRKG, Namespaces
 from kg.store import Store
 from viz import entities
 from viz.dates import DateError, Span, covering, parse_bound, parse_partial

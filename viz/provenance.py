@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kg.disputes import incompatible
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.report.disputes import incompatible
 from kg.store import Store, Term
 from viz.vocabulary import PREFIXES, local_name
 
@@ -235,7 +235,7 @@ def conflicting(
     """(subject, predicate, object) triples whose value another source contradicts.
 
     Only single-valued properties (prkg:singleValued in the ontology, passed in) can be
-    contradicted; the rule for two values is kg.disputes.incompatible, the same one the
+    contradicted; the rule for two values is kg.report.disputes.incompatible, the same one the
     /disputes page uses, so a date given as a year does not contradict a day in that year.
     """
     by_sp: dict[tuple[str, str], set[str]] = {}

@@ -11,15 +11,14 @@ as text, and we pass elements built from text).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from viz.links import Links
 from viz.network import EdgeView, NetworkView, NodeView, SourceRef
 from viz.styles import CLASS_STYLES, EDGE_STYLES
 from viz.timeline import THEMES, TimelineView
@@ -36,24 +35,6 @@ ASSETS: dict[str, str] = {
     "prkg-views.css": "text/css",
 }
 LABEL_MAX = 42
-
-
-@dataclass(frozen=True)
-class Links:
-    """Where a rendered page points: the service's paths, or absolute IRIs in an export."""
-
-    served: bool = True  # False: a standalone file (no re-centring, assets in-line)
-    entity_base: str = "/id/"  # entity pages: /id/{slug} or the {ns}id/ IRIs
-    source_base: str = "/source/"
-
-    def entity(self, slug: str) -> str:
-        return self.entity_base + quote(slug)
-
-    def source(self, source_id: str) -> str:
-        return self.source_base + quote(source_id)
-
-    def graph(self, slug: str, query: str = "") -> str | None:
-        return f"/graph/{quote(slug)}{query}" if self.served else None
 
 
 @cache

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
-from kg.namespaces import PRKG, Namespaces
+from kg.data.namespaces import PRKG, Namespaces
 from kg.store import Store
 from viz import entities
 from viz.dates import Span, covering, parse_partial
 from viz.entities import EntityInfo
+from viz.links import Links
 from viz.provenance import (
     ClaimView,
     SourceView,
@@ -31,9 +31,6 @@ from viz.provenance import (
 )
 from viz.provenance import sources as fetch_sources
 from viz.vocabulary import PREFIXES, Vocabulary, local_name
-
-if TYPE_CHECKING:
-    from viz.render import Links
 
 THEMES: dict[str, str] = {
     "steel": "Steel",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.disputes import single_valued_properties
-from kg.namespaces import PRKG
+from kg.data.namespaces import PRKG
+from kg.report.disputes import single_valued_properties
 from kg.store import Store
 
 PRKG_NS = str(PRKG)

@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.namespaces import PRKG, Namespaces
+from kg.data.namespaces import PRKG, Namespaces
+from kg.link.textmatch import normalise, prefix_match, similarity
 from kg.store import Row, Store, Term
-from kg.textmatch import normalise, prefix_match, similarity
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"

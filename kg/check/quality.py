@@ -1,4 +1,4 @@
-"""Quality rules: SPARQL files in kg/rules/ that must return no rows.
+"""Quality rules: SPARQL files in kg/check/rules/ that must return no rows.
 
 Each rule is a SELECT whose rows are the offending resources. Keeping the rules as plain
 SPARQL lets a researcher run the same check by hand at /sparql, and add a rule without
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.namespaces import DEFAULT_NAMESPACE, Namespaces
+from kg.data.namespaces import DEFAULT_NAMESPACE, Namespaces
 from kg.store import Store
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"

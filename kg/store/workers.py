@@ -27,15 +27,7 @@ from pathlib import Path
 
 from anyio import to_thread
 
-from kg.layout import store_lock
-from kg.query_worker import (
-    JSON_RESULTS,
-    RDF_FORMATS,
-    CappedResult,
-    decode_reply,
-    serve,
-)
-from kg.store import (
+from kg.store.embedded import (
     RESULT_FORMATS,
     EmbeddedStore,
     QueryTimeout,
@@ -43,6 +35,14 @@ from kg.store import (
     StoreError,
     StoreUnavailable,
     rows_from_json,
+)
+from kg.store.layout import store_lock
+from kg.store.query_worker import (
+    JSON_RESULTS,
+    RDF_FORMATS,
+    CappedResult,
+    decode_reply,
+    serve,
 )
 
 # Queries up to this size are written to the worker from the event loop without blocking it.

@@ -19,8 +19,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kg.namespaces import ONTOLOGY_IRI
-from kg.ontology import OntologyInfo
+from kg.data.namespaces import ONTOLOGY_IRI
+from kg.data.ontology import OntologyInfo
 
 
 class ReasoningError(Exception):

@@ -3,8 +3,8 @@
 The API, the views and the CLI never touch pyoxigraph (or a remote server) directly: they
 get a `Store` and ask it SPARQL questions. Two implementations exist: `EmbeddedStore`
 (pyoxigraph on disk, this module) and `RemoteStore` (any SPARQL 1.1 server,
-`kg/remote.py`). The default graph that queries see is always the union of all graphs
-(stored once in the embedded store's default graph: see kg/union.py).
+`kg/store/remote.py`). The default graph that queries see is always the union of all graphs
+(stored once in the embedded store's default graph: see kg/store/union.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from kg.sparqltext import has_dataset_clause
-from kg.union import confined_update, is_materialized, with_default_copies
+from kg.store.sparqltext import has_dataset_clause
+from kg.store.union import confined_update, is_materialized, with_default_copies
 
 # Media types of the result formats the engine serialises itself.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -160,7 +160,7 @@ def run_query(
     """Run a query with prkg's dataset rules: the union of all graphs, unless the query
     (FROM / FROM NAMED) or the protocol (`default-graph-uri` / `named-graph-uri`) says otherwise.
 
-    The union is the store's own default graph when the build stored it there (kg/union.py);
+    The union is the store's own default graph when the build stored it there (kg/store/union.py);
     only a store without it has the union computed at query time.
     """
     kwargs: dict[str, object] = {}

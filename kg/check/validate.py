@@ -14,8 +14,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from kg.namespaces import PRKG
-from kg.ontology import SHAPES_FILE
+from kg.data.namespaces import PRKG
+from kg.data.ontology import SHAPES_FILE
 
 SH = "http://www.w3.org/ns/shacl#"
 

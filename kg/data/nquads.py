@@ -16,7 +16,7 @@ from typing import TextIO
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.triples import Triple
+from kg.data.triples import Triple
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -40,7 +40,7 @@ def term_text(term: Node) -> str:
 
 def write_graphs(graphs: Mapping[str, Iterable[Triple]], dataset: TextIO, load: TextIO) -> int:
     """Write every graph's triples to `dataset` as quads, and to `load` both as quads and as
-    default-graph triples (the stored union, kg/union.py).
+    default-graph triples (the stored union, kg/store/union.py).
 
     The two copies share one file because the store's loader gives blank nodes new names
     per load: in one load, a blank node is the same node in its graph and in the union.

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from kg.namespaces import PREFIXES, PRKG, Namespaces
+from kg.data.namespaces import PREFIXES, PRKG, Namespaces
 from kg.store import Store, Term
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

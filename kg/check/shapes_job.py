@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from kg.validate import ShapeViolation
+from kg.check.validate import ShapeViolation
 
 Check = Callable[[], list[ShapeViolation]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
 from kg.store import Store
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"

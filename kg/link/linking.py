@@ -28,9 +28,9 @@ from typing import IO, Any
 import pyoxigraph as ox
 import yaml
 
-from kg.namespaces import PRKG, Namespaces
+from kg.data.namespaces import PRKG, Namespaces
+from kg.link.textmatch import normalise, similarity
 from kg.store import Store
-from kg.textmatch import normalise, similarity
 
 WD_ENTITY = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"

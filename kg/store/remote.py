@@ -30,9 +30,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg.namespaces import DEFAULT_NAMESPACE, Namespaces
-from kg.sparqltext import query_kind
-from kg.store import (
+from kg.data.namespaces import DEFAULT_NAMESPACE, Namespaces
+from kg.store.embedded import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     QueryResult,
@@ -43,6 +42,7 @@ from kg.store import (
     StoreUnavailable,
     Term,
 )
+from kg.store.sparqltext import query_kind
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 SPARQL_JSON = "application/sparql-results+json"

@@ -6,8 +6,8 @@ rerunning the command after curation.
 
 from __future__ import annotations
 
-from kg.disputes import disputed_facts
-from kg.namespaces import Namespaces
+from kg.data.namespaces import Namespaces
+from kg.report.disputes import disputed_facts
 from kg.store import Store
 
 PREFIXES = """PREFIX prkg: <https://w3id.org/prkg/ontology#>

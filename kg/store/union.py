@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.sparqltext import NOISE
+from kg.store.sparqltext import NOISE
 
 DEFAULT = ox.DefaultGraph()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg.namespaces import PRKG
+from kg.data.namespaces import PRKG
 
 ONTOLOGY_FILE = "prkg.ttl"
 SHAPES_FILE = "shapes.ttl"

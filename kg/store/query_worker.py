@@ -1,6 +1,6 @@
 """One query worker process: run a query on the read-only store, answer with its bytes.
 
-The process side of the pool in kg/workers.py, which starts, times and kills these. A
+The process side of the pool in kg/store/workers.py, which starts, times and kills these. A
 worker opens the store once, then answers requests one at a time; each answer is capped
 at `max_rows` (Virtuoso-style: still well-formed, with `CappedResult.truncated` set) and
 sent back as one message, or two when the body is large.
@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
-from kg.solutions import solutions_json
-from kg.store import (
+from kg.data.namespaces import PREFIXES
+from kg.store.embedded import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     EmbeddedStore,
@@ -28,6 +27,7 @@ from kg.store import (
     StoreUnavailable,
     run_query,
 )
+from kg.store.solutions import solutions_json
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = GRAPH_FORMATS
 JSON_RESULTS = "application/sparql-results+json"
