@@ -36,4 +36,5 @@ def open_configured_store(settings: Settings) -> Store:
         max_rows=settings.max_rows,
         writable=bool(settings.update_token),
         lock_path=layout.lock_path,
+        memory_mb=settings.query_memory_mb or None,
     )

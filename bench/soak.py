@@ -41,7 +41,9 @@ from urllib.parse import quote
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import QUERIES, load_queries, percentile  # noqa: E402
+import contextlib
+
+from load import QUERIES, load_queries, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -83,7 +85,9 @@ class SoakReport:
             lines.append(f"statuses ({who}): " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
         lines.append(
             "memory (MiB, server + workers): "
-            + " ".join(f"{m:.0f}" for _, m in self.memory_mib[:: max(1, len(self.memory_mib) // 12)])
+            + " ".join(
+                f"{m:.0f}" for _, m in self.memory_mib[:: max(1, len(self.memory_mib) // 12)]
+            )
             + f"; growth after warm-up {self.memory_growth_percent:+.1f} %"
         )
         lines.append(f"drain on SIGTERM: {self.drain}")
@@ -104,7 +108,9 @@ def _free_port() -> int:
 
 def _get(port: int, source: str, query: str, timeout: float = 120) -> tuple[int | str, str, float]:
     start = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0)
+    )
     try:
         conn.request(
             "GET",
@@ -170,10 +176,8 @@ class Soak:
             return 0.0
         total = 0
         for p in procs:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         return total / 2**20
 
     # --- the clients ----------------------------------------------------------------------
@@ -186,7 +190,9 @@ class Soak:
         rng = random.Random(n)
         position = rng.randrange(len(self.queries))
         while not self.stop.is_set():
-            status, body, seconds = _get(self.port, source, self.queries[position % len(self.queries)])
+            status, body, seconds = _get(
+                self.port, source, self.queries[position % len(self.queries)]
+            )
             position += 1
             self.record("well-behaved", status, body, seconds)
 

@@ -66,7 +66,7 @@ def test_the_flow_counts_distinct_documents_and_errors_are_located(tmp_path: Pat
     assert (f.identified, f.included) == (5, 2)
     assert f.excluded == Counter({"off-topic": 1, "syndicated": 1, "no-checkable-fact": 1})
     problems = check_against_data(log, {"S1": 3})
-    assert any("t.yaml:14" in p and "unknown theme 'stel'" in p for p in problems), problems
+    assert any("t.yaml:12" in p and "unknown theme 'stel'" in p for p in problems), problems
     assert any("t.yaml:20" in p and "needs a reason" in p for p in problems), problems
     assert any("t.yaml:21" in p and "'S9' is not in the data" in p for p in problems), problems
 

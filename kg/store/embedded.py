@@ -10,6 +10,7 @@ get a `Store` and ask it SPARQL questions. Two implementations exist: `EmbeddedS
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,11 @@ class QuerySyntaxError(StoreError):
 
 class QueryTimeout(StoreError):
     """The query ran past the configured time limit and was stopped."""
+
+
+class QueryMemoryExceeded(QueryTimeout):
+    """A query was stopped because its worker passed the memory limit; answered like a
+    timeout (503), since the query, not the service, was at fault."""
 
 
 class StoreUnavailable(StoreError):
@@ -189,6 +195,8 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self._changes = 0  # updates and loads through this object (see `version`)
+        self._modified: float | None = None
         try:
             if path is None:
                 self._store = ox.Store()
@@ -202,6 +210,20 @@ class EmbeddedStore:
                 self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as exc:  # pyoxigraph says RuntimeError for corruption
             raise StoreUnavailable(f"Cannot open the store at {path}: {exc}") from exc
+
+    def version(self) -> str:
+        """What this store holds, for caches: its place and the changes made through it."""
+        return f"{self.path.name if self.path else id(self)}#{self._changes}"
+
+    def modified(self) -> float | None:
+        """When the data last changed: the last change made here, else the build's time."""
+        if self._modified is not None:
+            return self._modified
+        return self.path.stat().st_mtime if self.path is not None else None
+
+    def _changed(self) -> None:
+        self._changes += 1
+        self._modified = time.time()
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -263,6 +285,8 @@ class EmbeddedStore:
                 self._store.update(update)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
+        finally:
+            self._changed()
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add RDF to `graph` (or, for TriG/N-Quads, to the graphs it names) and to the union."""
@@ -283,6 +307,7 @@ class EmbeddedStore:
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to their named graphs and each triple once to the default graph."""
         self._store.bulk_extend(with_default_copies(quads))
+        self._changed()
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

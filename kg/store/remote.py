@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -133,6 +134,7 @@ class RemoteStore:
         self.namespaces = Namespaces(namespace)
         self.default_timeout = timeout
         auth = _ServerAuth(user, password or "") if user else None
+        self._changes = 0
         self._client = httpx.Client(
             auth=auth,
             timeout=httpx.Timeout(timeout + CLIENT_TIMEOUT_GRACE, connect=connect_timeout),
@@ -323,12 +325,18 @@ class RemoteStore:
 
     # --- changes ----------------------------------------------------------------------------
 
+    def version(self) -> str:
+        """For caches: the server's data can change behind our back, so a version lasts a
+        minute at most, and changes at once after an update or load made through us."""
+        return f"remote-{int(time.time() // 60)}-{self._changes}"
+
     def update(self, update: str, *, graph: str | None = None) -> None:
         """Run SPARQL Update. `graph` is where INSERT DATA without GRAPH lands (Virtuoso)."""
         text = update
         if graph and self.is_virtuoso:
             text = f"define input:default-graph-uri <{graph}> {update}"
         response = self._send("POST", self.update_url, data={"update": text})
+        self._changes += 1
         self._check(response, "the update")
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
@@ -336,6 +344,7 @@ class RemoteStore:
         fmt = GRAPH_FORMATS.get(media_type)
         if fmt is None:
             raise StoreError(f"Cannot load {media_type}; use one of {sorted(GRAPH_FORMATS)}.")
+        self._changes += 1
         try:
             quads = list(ox.parse(data, format=fmt))
         except SyntaxError as exc:
@@ -427,7 +436,11 @@ class RemoteStore:
     # --- reading the dataset's shape ---------------------------------------------------------
 
     def named_graphs(self) -> list[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # Grouped, not DISTINCT: Virtuoso 7.2 scans every quad repeatedly for `SELECT
+        # DISTINCT ?g` (past 30 s on 18k quads), while the grouped count answers in ~10 ms.
+        rows = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
         graphs = {row["g"].value for row in rows if "g" in row and row["g"].is_uri}
         return sorted(graphs - set(VIRTUOSO_SYSTEM_GRAPHS))
 

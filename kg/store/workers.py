@@ -44,6 +44,7 @@ from kg.store.query_worker import (
     decode_reply,
     serve,
 )
+from kg.store.watchdog import MemoryWatchdog
 
 # Queries up to this size are written to the worker from the event loop without blocking it.
 INLINE_REQUEST = 32 * 1024
@@ -86,6 +87,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.generation = gen
+        self.over_memory = False  # set by the pool's watchdog before it kills the worker
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -122,6 +124,7 @@ class PooledEmbeddedStore:
         max_rows: int = 10_000,
         writable: bool = False,
         lock_path: Path | None = None,
+        memory_mb: int | None = None,
     ) -> None:
         if not (path / "CURRENT").exists():
             raise StoreUnavailable(f"No store at {path}: run `prkg build` first.")
@@ -142,8 +145,26 @@ class PooledEmbeddedStore:
         self._writer = EmbeddedStore(self.path, read_only=False) if writable else None
         self._write_lock = threading.Lock()
         self._closed = False
+        self._modified: float | None = None
+        self._watchdog = MemoryWatchdog(memory_mb, lambda: self._closed)
         for _ in range(self._size):
             self._free.put(self._spawn())
+
+    @property
+    def worker_count(self) -> int:
+        return self._size
+
+    def version(self) -> str:
+        """What the served store holds, for caches: the build directory and its updates."""
+        if self._moved():
+            self._follow()
+        return f"{self.path.name}#{self._generation}"
+
+    def modified(self) -> float:
+        """When the served data last changed: the last update, else the build's time."""
+        if self._modified is not None and self._modified > self.path.stat().st_mtime:
+            return self._modified
+        return self.path.stat().st_mtime
 
     def _spawn(self) -> _Worker:
         return _Worker(self._ctx, self.path, self.max_rows, self._generation)
@@ -236,15 +257,16 @@ class PooledEmbeddedStore:
         worker = self._take(limit)
         healthy = False
         try:
-            worker.conn.send(self._request(query, media_type, default_graphs, named_graphs))
-            if not worker.conn.poll(max(deadline - time.monotonic(), 0.001)):
-                raise self._timed_out(limit)
-            reply = worker.conn.recv()
-            if reply[0] == "ok" and reply[3] is None:
-                reply = (*reply[:3], worker.conn.recv_bytes())
+            with self._watchdog.running(worker):
+                worker.conn.send(self._request(query, media_type, default_graphs, named_graphs))
+                if not worker.conn.poll(max(deadline - time.monotonic(), 0.001)):
+                    raise self._timed_out(limit)
+                reply = worker.conn.recv()
+                if reply[0] == "ok" and reply[3] is None:
+                    reply = (*reply[:3], worker.conn.recv_bytes())
             healthy = True
         except (EOFError, OSError) as exc:
-            raise StoreUnavailable(f"The query worker failed: {exc}") from exc
+            raise self._watchdog.error(worker, exc) from exc
         finally:
             self._release(worker, healthy)
         return decode_reply(reply, media_type)
@@ -278,17 +300,18 @@ class PooledEmbeddedStore:
             return await to_thread.run_sync(slow)
         limit = self.timeout if timeout is None else timeout
         healthy = False
+        worker = self._fresh(worker)
         try:
-            worker = self._fresh(worker)
-            worker.conn.send(self._request(query, media_type, default_graphs, named_graphs))
-            if not await readable(worker.conn, limit):
-                raise self._timed_out(limit)
-            reply = worker.conn.recv()
-            if reply[0] == "ok" and reply[3] is None:
-                reply = (*reply[:3], await to_thread.run_sync(worker.conn.recv_bytes))
+            with self._watchdog.running(worker):
+                worker.conn.send(self._request(query, media_type, default_graphs, named_graphs))
+                if not await readable(worker.conn, limit):
+                    raise self._timed_out(limit)
+                reply = worker.conn.recv()
+                if reply[0] == "ok" and reply[3] is None:
+                    reply = (*reply[:3], await to_thread.run_sync(worker.conn.recv_bytes))
             healthy = True
         except (EOFError, OSError) as exc:
-            raise StoreUnavailable(f"The query worker failed: {exc}") from exc
+            raise self._watchdog.error(worker, exc) from exc
         finally:
             self._release(worker, healthy)
         return decode_reply(reply, media_type)
@@ -310,6 +333,7 @@ class PooledEmbeddedStore:
                 self._writer.update(update)
                 self._writer.flush()
                 self._generation += 1
+                self._modified = time.time()
 
     def _build_lock(self) -> contextlib.AbstractContextManager[None]:
         """The store lock shared with `prkg build` (none for a bare directory)."""
@@ -325,6 +349,7 @@ class PooledEmbeddedStore:
                 self._writer.load(data, media_type, graph)
                 self._writer.flush()
                 self._generation += 1
+                self._modified = time.time()
 
     def named_graphs(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
