@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
@@ -67,7 +68,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         window=settings.client_window_seconds,
         workers=getattr(store, "worker_count", None),
     )
-    app.state.results = ResultCache(settings.result_cache_seconds)
+    app.state.results = ResultCache(
+        settings.result_cache_seconds, pinned=gallery_texts(settings.data_dir / "queries")
+    )
     app.state.per_build = PerBuild()
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
@@ -82,6 +85,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         CorsAndSecurity, origins=settings.cors_origins, update_origins=settings.cors_update_origins
     )
     return app
+
+
+def gallery_texts(folder: Path) -> frozenset[str]:
+    """The query texts of the examples gallery, whose answers are kept for a whole build."""
+    from api.gallery import load_gallery
+
+    return frozenset(q.query for q in load_gallery(folder)) if folder.is_dir() else frozenset()
 
 
 def add_error_handlers(app: FastAPI) -> None:

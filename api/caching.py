@@ -68,13 +68,23 @@ class ResultCache:
     """Query answers keyed by (query, dataset, format, store version), for `ttl` seconds.
 
     Small answers only (`max_bytes` each) and at most `max_entries`, least recently used
-    first out; a new version (rebuild or update) empties it.
+    first out; a new version (rebuild or update) empties it. The gallery's queries (`pinned`)
+    stay for the whole version. A `ttl` of 0 turns the cache off, pinned queries included
+    (the benchmarks do, to measure the engine rather than the cache).
     """
 
-    def __init__(self, ttl: float, max_entries: int = 512, max_bytes: int = 1_000_000) -> None:
+    def __init__(
+        self,
+        ttl: float,
+        max_entries: int = 512,
+        max_bytes: int = 1_000_000,
+        pinned: frozenset[str] = frozenset(),
+    ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        # Query texts answered once per version whatever the ttl: the gallery's examples.
+        self.pinned = pinned
         self._entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self._version: str | None = None
 
@@ -91,7 +101,7 @@ class ResultCache:
         if k is None or k not in self._entries:
             return None
         stored, value = self._entries[k]
-        if time.monotonic() - stored > self.ttl:
+        if k[0] not in self.pinned and time.monotonic() - stored > self.ttl:
             del self._entries[k]
             return None
         self._entries.move_to_end(k)

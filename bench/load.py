@@ -100,7 +100,10 @@ def _client(url: str, queries: list[tuple[str, str]], deadline: float, seed: int
         start = time.perf_counter()
         try:
             if conn is None:
-                conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=120)
+                source = _source(parts.hostname, seed)
+                conn = http.client.HTTPConnection(
+                    parts.hostname, parts.port or 80, timeout=120, source_address=source
+                )
             conn.request("GET", f"{base}/sparql?query={quote(text, safe='')}", headers=headers)
             response = conn.getresponse()
             response.read()
@@ -116,6 +119,14 @@ def _client(url: str, queries: list[tuple[str, str]], deadline: float, seed: int
         out.append((name, status, time.perf_counter() - start))
     if conn is not None:
         conn.close()
+
+
+def _source(host: str | None, seed: int) -> tuple[str, int] | None:
+    """Each client its own loopback address (127.0.1.N) when the service is on this machine,
+    so that the endpoint's per-client limits see N clients, as they would in real use."""
+    if host not in {"127.0.0.1", "localhost"}:
+        return None
+    return (f"127.0.1.{seed % 250 + 1}", 0)
 
 
 def run_load(url: str, queries: list[tuple[str, str]], clients: int = 16,
@@ -162,7 +173,9 @@ def _start_server(store: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     cmd = [sys.executable, "-m", "api.cli", "serve", "--store", str(store), "--data",
            str(ROOT / "data"), "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    # The result cache is off: the load measures the engine, not answers kept from before.
+    env = {"PRKG_RESULT_CACHE_SECONDS": "0", **os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
