@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from fastapi import Request
 
+from api.caching import store_version
 from api.settings import Settings
 from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.vocabulary import Vocabulary
+
+T = TypeVar("T")
+
+
+def per_build(request: Request, key: Any, compute: Callable[[], T]) -> T:
+    """`compute()` once per store version (build or update), then the kept value.
+
+    For what does not change between builds however often it is asked: the service
+    description, VoID, the overview views (issue 17)."""
+    state = request.app.state
+    return state.per_build.get(store_version(state.store), key, compute)
 
 
 def get_store(request: Request) -> Store:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_namespaces, get_store
+from api.deps import get_namespaces, get_store, per_build
 from api.templating import templates
 from kg.data.namespaces import Namespaces
 from kg.report.disputes import disputed_facts
@@ -28,7 +28,9 @@ async def disputes(
     store: Store = Depends(get_store),
     ns: Namespaces = Depends(get_namespaces),
 ) -> Response:
-    facts = await run_in_threadpool(disputed_facts, store, ns)
+    facts = await run_in_threadpool(
+        per_build, request, ("disputes",), lambda: disputed_facts(store, ns)
+    )
     wants_json = "application/json" in request.headers.get("accept", "") or (
         request.query_params.get("format") == "json"
     )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.deps import get_namespaces, get_settings, get_store, get_vocabulary
+from api.deps import get_namespaces, get_settings, get_store, get_vocabulary, per_build
 from api.settings import Settings
 from kg.data.namespaces import Namespaces
 from kg.store import Store
@@ -50,6 +50,7 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
 
 
 def _view(
+    request: Request,
     store: Store,
     vocab: Vocabulary,
     ns: Namespaces,
@@ -71,18 +72,24 @@ def _view(
             source=source,
             publisher=publisher,
         )
-        view = build_network(store, ns, slug, filters, settings.max_graph_nodes, vocab=vocab)
+
+        def draw() -> str:
+            view = build_network(store, ns, slug, filters, settings.max_graph_nodes, vocab=vocab)
+            return render_network(view)
+
+        html = per_build(request, ("graph", slug, filters), draw) if slug is None else draw()
     except FilterError as exc:
         return _page(render_message("Cannot draw this view", str(exc)), 400)
     except EntityNotFound as exc:
         return _page(
             render_message("Not found", str(exc), ("Start from the overview: /graph",)), 404
         )
-    return _page(render_network(view))
+    return _page(html)
 
 
 @router.get("/graph", response_class=HTMLResponse, responses=HTML_ERRORS)
 def graph_overview(
+    request: Request,
     store: Annotated[Store, Depends(get_store)],
     vocab: Annotated[Vocabulary, Depends(get_vocabulary)],
     settings: Annotated[Settings, Depends(get_settings)],
@@ -95,11 +102,14 @@ def graph_overview(
     publisher: Publisher = None,
 ) -> HTMLResponse:
     """The whole graph of sourced statements, filtered, up to the node cap."""
-    return _view(store, vocab, ns, settings, None, depth, classes, date_from, to, source, publisher)
+    return _view(
+        request, store, vocab, ns, settings, None, depth, classes, date_from, to, source, publisher
+    )
 
 
 @router.get("/graph/{slug}", response_class=HTMLResponse, responses=HTML_ERRORS)
 def graph_entity(
+    request: Request,
     slug: Annotated[str, Path(pattern=SLUG.pattern, description="Entity slug, as in /id/{slug}")],
     store: Annotated[Store, Depends(get_store)],
     vocab: Annotated[Vocabulary, Depends(get_vocabulary)],
@@ -113,7 +123,9 @@ def graph_entity(
     publisher: Publisher = None,
 ) -> HTMLResponse:
     """The network around one entity, `depth` steps out, filtered and capped."""
-    return _view(store, vocab, ns, settings, slug, depth, classes, date_from, to, source, publisher)
+    return _view(
+        request, store, vocab, ns, settings, slug, depth, classes, date_from, to, source, publisher
+    )
 
 
 @router.get("/viz/static/{name:path}", include_in_schema=False)

@@ -240,6 +240,7 @@ async def run_update(request: Request, params: list[tuple[str, str]], text: str)
 
 async def describe_service(request: Request, params: list[tuple[str, str]]) -> Response:
     """GET /sparql with no query: the query UI for browsers, the service description for RDF."""
+    from api.deps import per_build
     from api.ui import render_ui
     from api.void import public_base, serialize, service_description
 
@@ -254,9 +255,13 @@ async def describe_service(request: Request, params: list[tuple[str, str]]) -> R
     settings: Settings = request.app.state.settings
     store = request.app.state.store
     ns = request.app.state.namespaces
+    base = public_base(request, settings)
     try:
         graph = await run_in_threadpool(
-            service_description, store, ns, settings, public_base(request, settings)
+            per_build,
+            request,
+            ("service-description", base),
+            lambda: service_description(store, ns, settings, base),
         )
     except StoreError as exc:
         raise ProtocolError(503, f"The service description is unavailable: {exc}") from exc

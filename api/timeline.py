@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import get_namespaces, get_store, get_vocabulary
+from api.deps import get_namespaces, get_store, get_vocabulary, per_build
 from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.render import render_message, render_timeline
@@ -23,6 +23,7 @@ router = APIRouter(tags=["graph views"])
     responses={400: {"description": "An unknown theme or a malformed actor slug."}},
 )
 def timeline(
+    request: Request,
     store: Annotated[Store, Depends(get_store)],
     vocab: Annotated[Vocabulary, Depends(get_vocabulary)],
     ns: Annotated[Namespaces, Depends(get_namespaces)],
@@ -35,7 +36,13 @@ def timeline(
 ) -> HTMLResponse:
     """Dated events from the 1960s to today; each links to its entity page and sources."""
     try:
-        view = build_timeline(store, ns, theme=theme or None, actor=actor or None, vocab=vocab)
+        html = per_build(
+            request,
+            ("timeline", theme, actor),
+            lambda: render_timeline(
+                build_timeline(store, ns, theme=theme or None, actor=actor or None, vocab=vocab)
+            ),
+        )
     except TimelineFilterError as exc:
         return HTMLResponse(render_message("Cannot draw the timeline", str(exc)), 400)
-    return HTMLResponse(render_timeline(view), headers={"Cache-Control": "no-cache"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})

@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from api.deps import get_namespaces, get_settings, get_store
+from api.deps import get_namespaces, get_settings, get_store, per_build
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, NotAcceptable, format_param, negotiate
 from api.settings import Settings
 from kg.data.namespaces import DCAT, ONTOLOGY_IRI, PREFIXES, SD, VOID, Namespaces
@@ -231,7 +231,10 @@ def well_known_void(request: Request, format: str | None = None) -> Response:
     store, settings = get_store(request), get_settings(request)
     ns = get_namespaces(request)
     try:
-        graph = void_description(store, ns, settings, public_base(request, settings))
+        base = public_base(request, settings)
+        graph = per_build(
+            request, ("void", base), lambda: void_description(store, ns, settings, base)
+        )
     except StoreError as exc:
         return PlainTextResponse(f"The dataset description is unavailable: {exc}", 503)
     return serialize(graph, request, format)
