@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="coverage figures of the built graph (Markdown)")
     store_args(p)
+    p.add_argument("--data", type=Path, default=Path("data"), help="for the collection log")
     p.add_argument(
         "--update-readme",
         type=Path,
@@ -201,7 +202,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from kg.report.coverage import coverage_markdown, replace_block
 
-    figures = coverage_markdown(open_store(args), args.namespace)
+    figures = coverage_markdown(open_store(args), args.namespace, args.data)
     if args.update_readme:
         path: Path = args.update_readme
         path.write_text(replace_block(path.read_text(encoding="utf-8"), figures), encoding="utf-8")

@@ -9,10 +9,11 @@ from kg.report.coverage import coverage_markdown, readme_block, replace_block
 from kg.store import EmbeddedStore
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+DATA_DIR = README.parent / "data"
 
 
 def test_readme_coverage_block_is_current(fixture_store: EmbeddedStore) -> None:
-    figures = coverage_markdown(fixture_store, DEFAULT_NAMESPACE)
+    figures = coverage_markdown(fixture_store, DEFAULT_NAMESPACE, DATA_DIR)
     assert readme_block(README.read_text(encoding="utf-8")) == figures.strip(), (
         "README's coverage figures are stale: run `prkg stats --update-readme README.md`"
     )

@@ -6,7 +6,10 @@ rerunning the command after curation.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kg.data.namespaces import Namespaces
+from kg.report.collection import collection_markdown
 from kg.report.disputes import disputed_facts
 from kg.store import Store
 
@@ -27,7 +30,9 @@ def _label(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def coverage_markdown(store: Store, namespace: str) -> str:
+def coverage_markdown(store: Store, namespace: str, data_dir: Path | None = None) -> str:
+    """The figures of the built graph; with `data_dir`, also the collection log's flow and
+    coverage by theme × decade and language (see kg.report.collection)."""
     ns = Namespaces(namespace)
     entity = ns.entity("")
     kinds = store.select(
@@ -87,6 +92,8 @@ def coverage_markdown(store: Store, namespace: str) -> str:
         f"Disputed facts (a single-valued property with different values in different "
         f"sources; listed at /disputes): {len(disputed)}",
     ]
+    if data_dir is not None:
+        parts.append(collection_markdown(store, data_dir).strip())
     return "\n\n".join(parts) + "\n"
 
 
