@@ -7,9 +7,10 @@ are never open to another origin unless it is listed in `PRKG_CORS_UPDATE_ORIGIN
 cross-origin update is answered 403 even when it needs no preflight (a form POST), and
 preflights do not allow the Authorization header for other origins.
 
-HTML pages get a Content-Security-Policy that allows only our own scripts and styles: an
-inline `<script>` a page carries is allowed by its SHA-256 hash, computed from the page
-itself, so templates need no nonces and nothing injected into a page can run.
+HTML pages get a Content-Security-Policy that allows only our own scripts: an inline
+`<script>` a page carries is allowed by its SHA-256 hash, computed from the page itself, so
+templates need no nonces and nothing injected into a page can run. Stylesheets are ours too,
+but inline styles are allowed (see `policy_for`).
 """
 
 from __future__ import annotations
@@ -212,7 +213,11 @@ def policy_for(page: bytes) -> str:
     return (
         "default-src 'self'; "
         f"script-src {scripts}; "
-        "style-src 'self'; "
+        # Styles: ours, plus inline ones, because the bundled vis-network, vis-timeline
+        # and YASGUI insert <style> elements and style attributes as they draw (19 distinct
+        # ones seen in the browser tests, some computed at run time, so hashes cannot list
+        # them). Inline styles cannot run code; scripts stay strictly ours.
+        "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; "
         "connect-src 'self'; "
         "font-src 'self' data:; "
