@@ -37,7 +37,7 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
-    query_workers: int = 3
+    query_workers: int = 4
     update_token: str | None = None
     service_allowlist: tuple[str, ...] = DEFAULT_SERVICE_ALLOWLIST
     max_graph_nodes: int = 300
@@ -69,7 +69,7 @@ class Settings:
             "query_timeout": float(env.get("PRKG_QUERY_TIMEOUT", "30")),
             "max_rows": int(env.get("PRKG_MAX_ROWS", "10000")),
             "max_body_bytes": int(env.get("PRKG_MAX_BODY_BYTES", "1000000")),
-            "query_workers": int(env.get("PRKG_QUERY_WORKERS", "3")),
+            "query_workers": int(env.get("PRKG_QUERY_WORKERS", "4")),
             "update_token": env.get("PRKG_UPDATE_TOKEN") or None,
             "service_allowlist": _env_list("PRKG_SERVICE_ALLOWLIST", DEFAULT_SERVICE_ALLOWLIST),
             "max_graph_nodes": int(env.get("PRKG_MAX_GRAPH_NODES", "300")),

@@ -41,15 +41,17 @@ def server(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield live
 
 
-def ask(server: LiveServer, query: str, timeout: float = 60) -> RawResponse:
-    return server.get("/sparql?query=" + q(query), JSON, timeout=timeout)
+def ask(
+    server: LiveServer, query: str, timeout: float = 60, source: str | None = None
+) -> RawResponse:
+    return server.get("/sparql?query=" + q(query), JSON, timeout=timeout, source=source)
 
 
 def normal_latencies(
     server: LiveServer, stop: threading.Event, out: list[tuple[int, float]]
 ) -> None:
     while not stop.is_set():
-        response = ask(server, NORMAL, timeout=30)
+        response = ask(server, NORMAL, timeout=30, source="127.0.0.9")  # another client
         out.append((response.status, response.seconds))
         time.sleep(0.05)
 

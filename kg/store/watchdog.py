@@ -1,4 +1,4 @@
-"""The memory limit of the query workers: a watchdog that stops a query grown too large.
+"""The watchdog of the query workers: memory limit, and a lower priority for long queries.
 
 A query can exhaust memory long before its time limit (a huge GROUP_CONCAT, a cartesian
 product that ORDER BY materialises). The engine is Rust: when an allocation fails it aborts
@@ -7,6 +7,11 @@ without a word. Instead a thread of the service watches the resident memory of e
 that is running a query and kills the one that passes the limit; the query is answered as
 stopped (503, saying so) and the pool replaces the worker. Other queries, in other workers,
 and the server itself are unaffected.
+
+The same thread lowers the CPU priority (nice 19) of a worker whose query has run longer
+than `LONG_SECONDS`: on a 2-core machine two runaway queries would otherwise take both
+cores from everyone's short queries until they time out. The priority is raised back when
+the query ends (or, where the process may not raise priorities, the worker is replaced).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from typing import Protocol
 from kg.store.embedded import QueryMemoryExceeded, StoreError, StoreUnavailable
 
 POLL_SECONDS = 0.05
+LONG_SECONDS = 1.0
+NICE_LONG = 19
 
 
 class _Process(Protocol):
@@ -32,6 +39,7 @@ class _Process(Protocol):
 class Watched(Protocol):
     process: _Process
     over_memory: bool
+    reniced: bool
 
 
 def resident_bytes(pid: int) -> int | None:
@@ -49,27 +57,40 @@ class MemoryWatchdog:
     def __init__(self, limit_mb: int | None, closed: Callable[[], bool]) -> None:
         self.limit = limit_mb * 2**20 if limit_mb else None
         self._closed = closed
-        self._busy: set[Watched] = set()
-        if self.limit:
-            threading.Thread(target=self._watch, daemon=True, name="prkg-memory").start()
+        self._busy: dict[Watched, float] = {}
+        threading.Thread(target=self._watch, daemon=True, name="prkg-watchdog").start()
 
     @contextlib.contextmanager
     def running(self, worker: Watched) -> Iterator[None]:
-        """Watch `worker` while it runs one query."""
-        self._busy.add(worker)
+        """Watch `worker` while it runs one query; afterwards it runs at normal priority
+        again, or is left marked `reniced` for the pool to replace."""
+        self._busy[worker] = time.monotonic()
         try:
             yield
         finally:
-            self._busy.discard(worker)
+            self._busy.pop(worker, None)
+            if worker.reniced and worker.process.pid:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, worker.process.pid, 0)
+                    worker.reniced = False
+                except OSError:
+                    pass  # not allowed to raise it again: the pool replaces the worker
 
     def _watch(self) -> None:
         while not self._closed():
-            for worker in list(self._busy):
+            now = time.monotonic()
+            for worker, started in list(self._busy.items()):
                 pid = worker.process.pid
-                used = resident_bytes(pid) if pid else None
+                if not pid:
+                    continue
+                used = resident_bytes(pid) if self.limit else None
                 if self.limit and used is not None and used > self.limit:
                     worker.over_memory = True
                     worker.process.kill()
+                elif not worker.reniced and now - started > LONG_SECONDS:
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, pid, NICE_LONG)
+                        worker.reniced = True
             time.sleep(POLL_SECONDS)
 
     def error(self, worker: Watched, exc: Exception) -> StoreError:

@@ -88,6 +88,7 @@ class _Worker:
         child.close()
         self.generation = gen
         self.over_memory = False  # set by the pool's watchdog before it kills the worker
+        self.reniced = False  # running at a lower priority (a long query; see watchdog)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -217,8 +218,9 @@ class PooledEmbeddedStore:
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         """Return a worker to the pool; one whose state is unknown (it timed out, failed, or
-        its caller gave up mid-answer) is killed and replaced first."""
-        if not healthy:
+        its caller gave up mid-answer), or that still runs at a lowered priority, is killed
+        and replaced first."""
+        if not healthy or worker.reniced:
             worker.kill()
             if self._closed:
                 return
@@ -249,6 +251,25 @@ class PooledEmbeddedStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         timeout: float | None = None,
+    ) -> CappedResult:
+        """Run a query in a worker; once more in a fresh one if a rebuild removed the build
+        the first worker had opened (a worker started just before the switch)."""
+        args = (query, media_type, default_graphs, named_graphs, timeout)
+        try:
+            return self._query_once(*args)
+        except StoreUnavailable:
+            if not self._moved() and (self.path / "CURRENT").exists():
+                raise
+            self._follow()
+            return self._query_once(*args)
+
+    def _query_once(
+        self,
+        query: str,
+        media_type: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        timeout: float | None,
     ) -> CappedResult:
         self._check(media_type)
         self._follow()
@@ -314,7 +335,10 @@ class PooledEmbeddedStore:
             raise self._watchdog.error(worker, exc) from exc
         finally:
             self._release(worker, healthy)
-        return decode_reply(reply, media_type)
+        try:
+            return decode_reply(reply, media_type)
+        except StoreUnavailable:  # the build went away under the worker: `query` retries
+            return await to_thread.run_sync(slow)
 
     def select(self, query: str) -> list[Row]:
         return rows_from_json(self.query(query, JSON_RESULTS).body)

@@ -41,10 +41,16 @@ class RawResponse:
         return self.body.decode("utf-8", "replace")
 
 
-def raw_request(host: str, port: int, data: bytes, timeout: float = 30.0) -> RawResponse:
-    """Send `data` as it is and read one HTTP response (status, headers, body)."""
+def raw_request(
+    host: str, port: int, data: bytes, timeout: float = 30.0, source: str | None = None
+) -> RawResponse:
+    """Send `data` as it is and read one HTTP response (status, headers, body).
+
+    `source` picks the loopback address the request comes from: the endpoint's per-client
+    limits see each address as a client of its own."""
     start = time.perf_counter()
-    with socket.create_connection((host, port), timeout=timeout) as sock:
+    address = (source, 0) if source else None
+    with socket.create_connection((host, port), timeout=timeout, source_address=address) as sock:
         # the server may answer (413, 400) and close before reading everything
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(data)
@@ -133,13 +139,17 @@ class LiveServer:
             self.restarts += 1
             self.start()
 
-    def send(self, data: bytes, timeout: float = 60.0) -> RawResponse:
-        return raw_request("127.0.0.1", self.port, data, timeout)
+    def send(self, data: bytes, timeout: float = 60.0, source: str | None = None) -> RawResponse:
+        return raw_request("127.0.0.1", self.port, data, timeout, source)
 
     def get(
-        self, target: str, headers: dict[str, str] | None = None, timeout: float = 60.0
+        self,
+        target: str,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60.0,
+        source: str | None = None,
     ) -> RawResponse:
-        return self.send(build_request("GET", target, headers), timeout)
+        return self.send(build_request("GET", target, headers), timeout, source)
 
     def healthy(self) -> bool:
         """Alive and answering an ordinary query correctly."""
