@@ -36,7 +36,12 @@ JSON = {"Accept": "application/sparql-results+json"}
 @pytest.fixture(scope="module")
 def server(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     log = tmp_path_factory.mktemp("serve-timeout") / "serve.log"
-    env = {"PRKG_QUERY_TIMEOUT": str(TIMEOUT), "PRKG_QUERY_WORKERS": "2"}
+    # No result cache: the other client's answers must come from a worker each time.
+    env = {
+        "PRKG_QUERY_TIMEOUT": str(TIMEOUT),
+        "PRKG_QUERY_WORKERS": "2",
+        "PRKG_RESULT_CACHE_SECONDS": "0",
+    }
     with LiveServer(built_store_dir, log, env) as live:
         yield live
 

@@ -201,8 +201,9 @@ class PooledEmbeddedStore:
         return (seen.st_dev, seen.st_ino) != self._identity
 
     def _fresh(self, worker: _Worker) -> _Worker:
-        """The worker, or a new one if it opened a build or state that has since changed."""
-        if worker.generation != self._generation:
+        """The worker, or a new one if it opened a build or state that has since changed,
+        or if it died while idle (killed from outside, out of memory)."""
+        if worker.generation != self._generation or not worker.process.is_alive():
             worker.kill()
             return self._spawn()
         return worker
