@@ -19,7 +19,7 @@ from kg.data.ontology import OntologyError
 from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError
 from kg.store.layout import StoreLayout
 from kg.store.remote import RemoteStore
-from kg.store.sparqltext import query_kind
+from kg.store.sparqltext import query_form
 
 FORMATS = {
     "json": "application/sparql-results+json",
@@ -143,7 +143,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if text.startswith("@"):
         text = Path(text[1:]).read_text(encoding="utf-8")
     store = open_store(args)
-    kind = query_kind(text)
+    kind = query_form(text)
     if args.format == "table":
         if kind == "select":
             print_table(store.select(text))

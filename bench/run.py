@@ -42,6 +42,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import generate, parse_size  # noqa: E402
+from kg.store.sparqltext import query_form  # noqa: E402
 from tests.virtuoso import VirtuosoServer, free_port, virtuoso_binary  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -67,14 +68,7 @@ def load_queries() -> list[Query]:
     for path in sorted((BENCH / "queries").glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         meta = dict(line[2:].split(":", 1) for line in text.splitlines() if line.startswith("# "))
-        body = " ".join(line for line in text.splitlines() if not line.startswith("#")).upper()
-        form = (
-            "ask"
-            if " ASK " in f" {body} "
-            else "graph"
-            if "DESCRIBE" in body or "CONSTRUCT" in body
-            else "select"
-        )
+        form = query_form(text, default="select")
         queries.append(
             Query(
                 path.stem,

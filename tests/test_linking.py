@@ -141,7 +141,7 @@ def synthetic_store(country_slug: str):
     prkg:country <{ns.entity(country_slug)}> .
 <{ns.entity(country_slug)}> a prkg:State ; skos:exactMatch <{WD}{qid}> .
 """
-    store.load(turtle.encode(), "text/turtle", ns.entities_graph)
+    store.load(turtle.encode(), "text/turtle", f"{ns.base}graph/entities")
     return store
 
 

@@ -42,7 +42,7 @@ from kg.store.embedded import (
     StoreUnavailable,
     Term,
 )
-from kg.store.sparqltext import query_kind
+from kg.store.sparqltext import query_form
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 SPARQL_JSON = "application/sparql-results+json"
@@ -295,7 +295,7 @@ class RemoteStore:
         named_graphs: Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
-        kind = query_kind(query)
+        kind = query_form(query)
         dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs}
         accept = media_type
         convert = False
