@@ -20,6 +20,7 @@ import schemathesis
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reliability_support import ROOT
 from schemathesis import checks
 from service_support import pooled_app
 
@@ -28,7 +29,6 @@ from kg.data.loader import DataError, DataValidationError, read_data
 from kg.data.namespaces import Namespaces
 from kg.data.ontology import OntologyInfo
 
-ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 
 
