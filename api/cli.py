@@ -234,11 +234,12 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 def cmd_link(args: argparse.Namespace) -> int:
     from kg.data.namespaces import Namespaces
-    from kg.link import linking
+    from kg.link.extract import LinkingError
+    from kg.link.review import accept_review, suggest_to_review
 
     try:
         if args.link_command == "suggest":
-            candidates = linking.suggest_to_review(
+            candidates = suggest_to_review(
                 open_store(args), args.wikidata, args.output, Namespaces(args.namespace)
             )
             print(
@@ -247,13 +248,13 @@ def cmd_link(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            result = linking.accept_review(args.review, args.data)
+            result = accept_review(args.review, args.data)
             print(
                 f"Added {result.added} accepted link(s) to {result.path} "
                 f"({result.already_present} already present).",
                 file=sys.stderr,
             )
-    except linking.LinkingError as exc:
+    except LinkingError as exc:
         print(f"prkg: {exc}", file=sys.stderr)
         return 2
     return 0

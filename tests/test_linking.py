@@ -21,14 +21,9 @@ from kg.data.assemble import assemble
 from kg.data.loader import read_data
 from kg.data.namespaces import Namespaces
 from kg.data.ontology import OntologyInfo
-from kg.link.linking import (
-    LinkingError,
-    accept_review,
-    read_extract,
-    suggest_links,
-    suggest_to_review,
-    write_review,
-)
+from kg.link.extract import LinkingError, read_extract
+from kg.link.linking import suggest_links
+from kg.link.review import accept_review, suggest_to_review, write_review
 
 EXTRACT = FIXTURES / "wikidata-extract.nt"
 WD = "http://www.wikidata.org/entity/"
