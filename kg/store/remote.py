@@ -28,7 +28,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.data.namespaces import DEFAULT_NAMESPACE, Namespaces
-from kg.store.embedded import (
+from kg.store.interface import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     QueryResult,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph as ox
 
-from kg.store.embedded import (
+from kg.store.interface import (
     GRAPH_FORMATS,
     QuerySyntaxError,
     QueryTimeout,
