@@ -13,9 +13,9 @@ from pathlib import Path
 
 from kg.build import BuildError, build
 from kg.check.reason import ReasoningError
-from kg.data.loader import DataValidationError
 from kg.data.namespaces import DEFAULT_NAMESPACE
 from kg.data.ontology import OntologyError
+from kg.data.records import DataValidationError
 from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError
 from kg.store.layout import StoreLayout
 from kg.store.remote import RemoteStore

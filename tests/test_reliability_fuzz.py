@@ -25,9 +25,10 @@ from schemathesis import checks
 from service_support import pooled_app
 
 from kg.data.assemble import assemble
-from kg.data.loader import DataError, DataValidationError, read_data
+from kg.data.loader import read_data
 from kg.data.namespaces import Namespaces
 from kg.data.ontology import OntologyInfo
+from kg.data.records import DataError, DataValidationError
 
 ONTOLOGY_DIR = ROOT / "ontology"
 

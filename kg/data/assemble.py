@@ -19,9 +19,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from kg.data.loader import DATE_RE, ClaimRecord, DataError, DataSet, SourceRecord, valid_date
 from kg.data.namespaces import PRKG, SCHEMA, Namespaces
 from kg.data.ontology import EXTERNAL_PREDICATES, OntologyInfo
+from kg.data.records import DATE_RE, ClaimRecord, DataError, DataSet, SourceRecord, valid_date
 from kg.data.triples import TripleSet
 
 CURATION_SOURCE = "PRKG"
