@@ -13,13 +13,13 @@ from pathlib import Path
 
 from kg.build import BuildError, build
 from kg.check.reason import ReasoningError
-from kg.data.loader import DataValidationError
 from kg.data.namespaces import DEFAULT_NAMESPACE
 from kg.data.ontology import OntologyError
+from kg.data.records import DataValidationError
 from kg.store import EmbeddedStore, QuerySyntaxError, Store, StoreError
 from kg.store.layout import StoreLayout
 from kg.store.remote import RemoteStore
-from kg.store.sparqltext import query_kind
+from kg.store.sparqltext import query_form
 
 FORMATS = {
     "json": "application/sparql-results+json",
@@ -144,7 +144,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if text.startswith("@"):
         text = Path(text[1:]).read_text(encoding="utf-8")
     store = open_store(args)
-    kind = query_kind(text)
+    kind = query_form(text)
     if args.format == "table":
         if kind == "select":
             print_table(store.select(text))
@@ -235,11 +235,12 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 def cmd_link(args: argparse.Namespace) -> int:
     from kg.data.namespaces import Namespaces
-    from kg.link import linking
+    from kg.link.extract import LinkingError
+    from kg.link.review import accept_review, suggest_to_review
 
     try:
         if args.link_command == "suggest":
-            candidates = linking.suggest_to_review(
+            candidates = suggest_to_review(
                 open_store(args), args.wikidata, args.output, Namespaces(args.namespace)
             )
             print(
@@ -248,13 +249,13 @@ def cmd_link(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            result = linking.accept_review(args.review, args.data)
+            result = accept_review(args.review, args.data)
             print(
                 f"Added {result.added} accepted link(s) to {result.path} "
                 f"({result.already_present} already present).",
                 file=sys.stderr,
             )
-    except linking.LinkingError as exc:
+    except LinkingError as exc:
         print(f"prkg: {exc}", file=sys.stderr)
         return 2
     return 0

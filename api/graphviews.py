@@ -1,7 +1,8 @@
 """/graph and /graph/{slug}: interactive network views, and the vendored scripts they load.
 
-The view model comes from viz.network, the HTML from viz.render; this module only reads
-parameters, turns bad ones into 4xx pages with the reason, and serves viz/static files.
+The view model comes from viz.network (types in viz.network_model), the HTML from viz.render;
+this module only reads parameters, turns bad ones into 4xx pages with the reason, and serves
+viz/static files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from api.settings import Settings
 from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.entities import SLUG, EntityNotFound
-from viz.network import MAX_DEPTH, FilterError, NetworkFilters, build_network
+from viz.network import build_network
+from viz.network_model import MAX_DEPTH, FilterError, NetworkFilters
 from viz.render import ASSETS, STATIC, render_message, render_network
 from viz.vocabulary import Vocabulary
 

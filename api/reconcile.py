@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from api.deps import get_namespaces, get_settings, get_store
 from api.settings import Settings
 from kg.data.namespaces import PRKG, Namespaces
-from kg.link.reconcile_index import IndexedEntity, LabelIndex, build_index
+from kg.link.reconcile_build import build_index
+from kg.link.reconcile_index import IndexedEntity, LabelIndex
 from kg.store import Store
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])

@@ -8,88 +8,25 @@ graph: they may read any graph but may not name one to write to (see `check_upda
 
 The rdflib SPARQL parser is used to find SERVICE and graph terms; when it cannot parse text
 the engine accepts, a conservative keyword scan refuses anything that mentions SERVICE or
-LOAD outside the allowlist.
+LOAD outside the allowlist. Telling a query from an update (`operation_word`) lives in
+`kg.store.sparqltext`, shared with the stores and the CLI.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
-UPDATE_WORDS = {
-    "INSERT",
-    "DELETE",
-    "LOAD",
-    "CLEAR",
-    "CREATE",
-    "DROP",
-    "COPY",
-    "MOVE",
-    "ADD",
-    "WITH",
-}
-QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-_PROLOGUE = re.compile(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*")
+from kg.store.sparqltext import strip_comments
 
 
 class Refused(Exception):
     """The request is understood but not allowed here (answered with 400)."""
-
-
-@lru_cache(maxsize=32)
-def _strip_comments(text: str) -> str:
-    """Remove # comments that are not inside IRIs or strings (good enough for a keyword).
-
-    Cached: one request asks for it three times (operation word, update check, SERVICE
-    check), and the scan is the costliest Python step of a small query.
-    """
-    out = []
-    for line in text.splitlines():
-        if "#" not in line:  # nothing to cut: skip the character scan
-            out.append(line)
-            continue
-        quote: str | None = None
-        in_iri = False
-        cut = len(line)
-        for i, ch in enumerate(line):
-            if quote:
-                if ch == quote:
-                    quote = None
-            elif in_iri:
-                in_iri = ch != ">"
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "<":
-                in_iri = True
-            elif ch == "#":
-                cut = i
-                break
-        out.append(line[:cut])
-    return "\n".join(out)
-
-
-@lru_cache(maxsize=32)
-def operation_word(text: str) -> str:
-    """The first keyword after the prologue, upper-cased ('' when there is none).
-
-    Cached like `_strip_comments`: a query asks for it twice (is it an update? which form?)."""
-    body = _PROLOGUE.sub("", _strip_comments(text), count=1).strip()
-    match = re.match(r"[A-Za-z]+", body)
-    return match.group(0).upper() if match else ""
-
-
-def is_update(text: str) -> bool:
-    return operation_word(text) in UPDATE_WORDS
-
-
-def is_query(text: str) -> bool:
-    return operation_word(text) in QUERY_WORDS
 
 
 def _walk(node: object) -> Iterator[CompValue]:
@@ -116,7 +53,7 @@ def _check_remote(kind: str, iri: object, allowlist: Sequence[str]) -> None:
 
 def _keyword_scan(text: str, words: Sequence[str], allowlist: Sequence[str]) -> None:
     """Fallback when rdflib cannot parse: every SERVICE/LOAD must be followed by a listed IRI."""
-    body = _strip_comments(text)
+    body = strip_comments(text)
     for word in words:
         for match in re.finditer(rf"(?i)\b{word}\b(\s+SILENT)?\s*(\S+)", body):
             target = match.group(2)
@@ -177,7 +114,7 @@ def check_graph_iris(kind: str, iris: Sequence[str]) -> None:
 
 def check_query(text: str, allowlist: Sequence[str]) -> None:
     """Refuse SERVICE calls to endpoints not on the allowlist (and SERVICE ?var)."""
-    if not re.search(r"(?i)\bSERVICE\b", _strip_comments(text)):
+    if not re.search(r"(?i)\bSERVICE\b", strip_comments(text)):
         return
     try:
         parsed = parseQuery(text)

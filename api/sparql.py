@@ -31,14 +31,13 @@ from api.negotiation import (
     negotiate,
 )
 from api.settings import Settings
-from kg.store import QuerySyntaxError, QueryTimeout, StoreError, StoreUnavailable
+from kg.store import QuerySyntaxError, QueryTimeout, StoreError, StoreUnavailable, sparqltext
 
 router = APIRouter()
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
-KINDS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 class ProtocolError(Exception):
@@ -134,7 +133,7 @@ def _negotiated(graph: bool, accept: str | None) -> str:
 async def run_query(request: Request, params: list[tuple[str, str]], text: str) -> Response:
     settings: Settings = request.app.state.settings
     store = request.app.state.store
-    if safety.is_update(text):
+    if sparqltext.is_update(text):
         raise ProtocolError(
             400,
             "This is a SPARQL Update, not a query: POST it as 'update=' or "
@@ -147,7 +146,7 @@ async def run_query(request: Request, params: list[tuple[str, str]], text: str) 
         safety.check_query(text, settings.service_allowlist)
     except safety.Refused as exc:
         raise ProtocolError(400, str(exc)) from exc
-    kind = KINDS.get(safety.operation_word(text), "select")
+    kind = sparqltext.query_form(text, default="select")
     try:
         media = choose_format(kind, params, request.headers.get("accept"))
     except NotAcceptable as exc:
@@ -213,9 +212,9 @@ async def run_update(request: Request, params: list[tuple[str, str]], text: str)
     except update.UpdateRefused as exc:
         headers = {"WWW-Authenticate": 'Bearer realm="prkg"'} if exc.status == 401 else None
         raise ProtocolError(exc.status, str(exc), headers) from exc
-    if safety.is_query(text):
+    if sparqltext.is_query(text):
         raise ProtocolError(400, "This is a query, not an update: send it as 'query='.")
-    if not safety.operation_word(text):
+    if not sparqltext.operation_word(text):
         raise ProtocolError(400, "The update is empty.")
     if _values(params, "using-graph-uri") or _values(params, "using-named-graph-uri"):
         raise ProtocolError(

@@ -11,7 +11,8 @@ Answers are checked for the same row count on every server (a mismatch is report
     python bench/run.py --scales 100k            # a few minutes
     python bench/run.py --scales 100k,1M,5M      # the full report
 
-Writes bench/results/<date>.json, .md and .png. Not part of the test suite. The machine
+Writes bench/results/<date>.json, .md and .png (bench/report.py); the servers are started by
+bench/servers.py. Not part of the test suite. The machine
 running it is shared: the client threads and every server compete for the same cores, which
 the report states with the figures.
 """
@@ -20,16 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,7 +40,16 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import generate, parse_size  # noqa: E402
-from tests.virtuoso import VirtuosoServer, free_port, virtuoso_binary  # noqa: E402
+from bench.report import write_report  # noqa: E402
+from bench.servers import (  # noqa: E402
+    Running,
+    start_oxigraph,
+    start_prkg,
+    start_rdflib,
+    start_virtuoso,
+)
+from kg.store.sparqltext import query_form  # noqa: E402
+from tests.virtuoso import virtuoso_binary  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 ACCEPT = {
@@ -67,14 +74,7 @@ def load_queries() -> list[Query]:
     for path in sorted((BENCH / "queries").glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         meta = dict(line[2:].split(":", 1) for line in text.splitlines() if line.startswith("# "))
-        body = " ".join(line for line in text.splitlines() if not line.startswith("#")).upper()
-        form = (
-            "ask"
-            if " ASK " in f" {body} "
-            else "graph"
-            if "DESCRIBE" in body or "CONSTRUCT" in body
-            else "select"
-        )
+        form = query_form(text, default="select")
         queries.append(
             Query(
                 path.stem,
@@ -85,126 +85,6 @@ def load_queries() -> list[Query]:
             )
         )
     return queries
-
-
-# --- servers --------------------------------------------------------------------------------
-
-
-@dataclass
-class Running:
-    name: str
-    url: str
-    pid: int
-    stop: Callable[[], None]
-    load_seconds: float = 0.0
-
-
-def wait_http(url: str, proc: subprocess.Popen | None, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {proc.returncode}")
-        try:
-            r = httpx.get(
-                url,
-                params={"query": "ASK { ?s ?p ?o }"},
-                headers={"Accept": "application/sparql-results+json"},
-                timeout=5,
-            )
-            if r.status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{what} not ready after {timeout:.0f} s")
-
-
-def popen(cmd: list[str], log: Path) -> subprocess.Popen:
-    with log.open("ab") as out:
-        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def terminate(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-
-
-def start_prkg(store: Path, work: Path) -> Running:
-    port = free_port()
-    started = time.perf_counter()
-    proc = popen(
-        [
-            str(VENV_BIN / "prkg"),
-            "serve",
-            "--store",
-            str(store),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        work / "prkg-serve.log",
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    wait_http(url, proc, 120, "prkg serve")
-    return Running("prkg", url, proc.pid, lambda: terminate(proc), time.perf_counter() - started)
-
-
-def start_oxigraph(dataset: Path, work: Path) -> Running:
-    location = work / "oxigraph-server"
-    shutil.rmtree(location, ignore_errors=True)
-    started = time.perf_counter()
-    subprocess.run(
-        [str(VENV_BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dataset)],
-        check=True,
-        capture_output=True,
-    )
-    load = time.perf_counter() - started
-    port = free_port()
-    proc = popen(
-        [
-            str(VENV_BIN / "oxigraph"),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        work / "oxigraph-serve.log",
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    wait_http(url, proc, 60, "oxigraph serve")
-    return Running("oxigraph", url, proc.pid, lambda: terminate(proc), load)
-
-
-def start_rdflib(dataset: Path, work: Path) -> Running:
-    port = free_port()
-    started = time.perf_counter()
-    proc = popen(
-        [sys.executable, str(BENCH / "rdflib_server.py"), str(dataset), "--port", str(port)],
-        work / "rdflib-serve.log",
-    )
-    url = f"http://127.0.0.1:{port}/"
-    wait_http(url, proc, 1800, "rdflib-endpoint")
-    return Running("rdflib", url, proc.pid, lambda: terminate(proc), time.perf_counter() - started)
-
-
-def start_virtuoso(dataset: Path, work: Path) -> Running:
-    root = work / "virtuoso"
-    shutil.rmtree(root, ignore_errors=True)
-    server = VirtuosoServer(root, load_dirs=(dataset.parent.resolve(),))
-    server.start()
-    started = time.perf_counter()
-    server.bulk_load(dataset)
-    load = time.perf_counter() - started
-    assert server.pid is not None
-    return Running("virtuoso", server.sparql_url, server.pid, server.stop, load)
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -457,156 +337,6 @@ def size_mismatches(servers: dict) -> dict[str, dict[str, int]]:
         for query, size in res.get("sizes", {}).items():
             by_query.setdefault(query, {})[name] = size
     return {q: s for q, s in by_query.items() if len(set(s.values())) > 1}
-
-
-# --- report -----------------------------------------------------------------------------------
-
-
-def write_report(results: dict, out: Path, stem: str) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{stem}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    (out / f"{stem}.md").write_text(markdown(results, stem), encoding="utf-8")
-    chart(results, out / f"{stem}.png")
-
-
-def markdown(results: dict, stem: str) -> str:
-    lines = [f"# prkg benchmark {stem}", "", f"Machine: {results['machine']}", ""]
-    lines.append(
-        "Query mix: " + ", ".join(f"`{q['name']}` ({q['kind']})" for q in results["queries"])
-    )
-    for entry in results["scales"]:
-        b = entry["build"]
-        lines += [
-            "",
-            f"## {entry['scale']}: {entry['quads']:,} quads, {entry['claims']:,} claims",
-            "",
-            f"`prkg build`: {b['seconds']} s ({b['triples_per_s']:,} triples/s overall); "
-            f"bulk load into pyoxigraph {b['bulk_load_triples_per_s']:,} triples/s.",
-            "",
-            "Build stages (s): " + ", ".join(f"{k} {v}" for k, v in b["stages"].items()),
-            "",
-        ]
-        servers = [s for s in entry["servers"] if "skipped" not in entry["servers"][s]]
-        lines.append("| | " + " | ".join(servers) + " |")
-        lines.append("|---|" + "---|" * len(servers))
-
-        def row(
-            label: str,
-            cell: Callable[[dict], str],
-            entry: dict = entry,
-            servers: list[str] = servers,
-            lines: list[str] = lines,
-        ) -> None:
-            lines.append(
-                f"| {label} | " + " | ".join(cell(entry["servers"][s]) for s in servers) + " |"
-            )
-
-        row("load / start (s)", lambda r: f"{r['load_seconds']}")
-        row("peak RSS (MiB)", lambda r: f"{r['peak_rss_mib']}")
-        for c in results["clients"]:
-            row(
-                f"throughput, {c} client(s) (q/s)",
-                lambda r, c=c: f"{r['throughput'].get(str(c), 0)}",
-            )
-        lines += ["", "Latency p50 / p95 (ms):", ""]
-        lines.append("| query | kind | " + " | ".join(servers) + " |")
-        lines.append("|---|---|" + "---|" * len(servers))
-        for q in results["queries"]:
-            cells = []
-            for s in servers:
-                lat = entry["servers"][s]["latency"].get(q["name"])
-                err = entry["servers"][s]["errors"].get(q["name"])
-                cells.append(f"{lat['p50_ms']} / {lat['p95_ms']}" if lat else f"error: {err}")
-            lines.append(f"| {q['name']} | {q['kind']} | " + " | ".join(cells) + " |")
-        lines += ["", *target_lines(entry.get("targets", {}))]
-        skipped = {s: r["skipped"] for s, r in entry["servers"].items() if "skipped" in r}
-        if skipped:
-            lines += ["", "Not run: " + "; ".join(f"{s}: {why}" for s, why in skipped.items())]
-        if entry["size_mismatches"]:
-            lines += [
-                "",
-                "Result sizes that differ between servers: " + json.dumps(entry["size_mismatches"]),
-                "",
-                "(prkg and rdflib-endpoint see each triple of the default graph once; the Oxigraph "
-                "server's `--union-default-graph` and Virtuoso repeat a triple once per named "
-                "graph that holds it, so queries without DISTINCT return more rows there.)",
-            ]
-        else:
-            lines += ["", "Every server returned the same number of results for every query."]
-    return "\n".join(lines) + "\n"
-
-
-def target_lines(t: dict) -> list[str]:
-    """The issue's targets, with this run's figures."""
-    if not t:
-        return []
-    lines = ["Against the targets of issue 7 (they are set at 1M; RSS at 5M):", ""]
-    tp = t.get("throughput_vs_rdflib")
-    if tp:
-        lines.append(
-            "- throughput, prkg / rdflib-endpoint (target ≥ 20×): "
-            + ", ".join(f"{c} client(s) {r}×" for c, r in tp.items())
-        )
-    for kind, goal in (("lookup", "1.5"), ("analytic", "1.1")):
-        lat = t.get(f"{kind}_latency_vs_oxigraph")
-        if lat:
-            lines.append(
-                f"- {kind} latency p50, prkg / Oxigraph server (target ≤ {goal}×): "
-                f"median {lat['median']}×, worst {lat['worst']}×"
-            )
-    lines.append(
-        f"- `prkg build` {t['build_seconds']} s (target ≤ 120 s at 1M); bulk load "
-        f"{t['bulk_load_triples_per_s']:,} triples/s (target > 100,000); "
-        f"server peak RSS {t['prkg_peak_rss_mib']} MiB (target ≤ 1,024 at 5M)"
-    )
-    lines += [
-        "",
-        "Why the missed targets are missed, what was profiled and what would reach them: "
-        "README.md, section *Benchmark*.",
-    ]
-    return lines
-
-
-def chart(results: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    entries = results["scales"]
-    fig, axes = plt.subplots(len(entries), 2, figsize=(14, 4.5 * len(entries)), squeeze=False)
-    for row, entry in enumerate(entries):
-        servers = [s for s in entry["servers"] if "skipped" not in entry["servers"][s]]
-        names = [q["name"][:2] for q in results["queries"]]
-        ax = axes[row][0]
-        width = 0.8 / max(1, len(servers))
-        for i, s in enumerate(servers):
-            lat = entry["servers"][s]["latency"]
-            values = [lat.get(q["name"], {}).get("p50_ms", 0) for q in results["queries"]]
-            ax.bar([x + i * width for x in range(len(names))], values, width, label=s)
-        ax.set_yscale("log")
-        ax.set_xticks([x + 0.4 - width / 2 for x in range(len(names))], names)
-        ax.set_ylabel("p50 latency (ms, log)")
-        ax.set_title(f"{entry['scale']} ({entry['quads']:,} quads): latency per query")
-        ax.legend()
-        ax = axes[row][1]
-        for s in servers:
-            tp = entry["servers"][s]["throughput"]
-            ax.plot(
-                results["clients"],
-                [tp.get(str(c), 0) for c in results["clients"]],
-                marker="o",
-                label=s,
-            )
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xticks(results["clients"], [str(c) for c in results["clients"]])
-        ax.set_xlabel("concurrent clients")
-        ax.set_ylabel("queries/s (mix, log)")
-        ax.set_title(f"{entry['scale']}: throughput")
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,10 +27,11 @@ from kg.check.reason import reason
 from kg.check.shapes_job import ShapeChecks, parallel_groups
 from kg.check.validate import ShapeViolation, check_shapes, load_shapes, shape_groups
 from kg.data.assemble import Assembly, assemble
-from kg.data.loader import DataValidationError, read_data
+from kg.data.loader import read_data
 from kg.data.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
 from kg.data.nquads import write_files
 from kg.data.ontology import ONTOLOGY_FILE, OntologyInfo
+from kg.data.records import DataValidationError
 from kg.store import EmbeddedStore
 from kg.store.layout import StoreLayout, store_lock
 from kg.store.union import DEFAULT, with_default_copies

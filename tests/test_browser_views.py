@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 import viz_fixture as fx
+from reliability_support import CHROMIUM, chromium
 
 from kg.data.namespaces import Namespaces
 from viz.network import NetworkFilters, build_network
@@ -25,15 +26,6 @@ from viz.timeline import build_timeline
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 NS = Namespaces()
 CAP = 300
 
@@ -87,13 +79,11 @@ def server(store) -> Iterator[_Server]:
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 class Watched:

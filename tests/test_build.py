@@ -16,8 +16,8 @@ from rdflib.compare import isomorphic
 
 from kg.build import BuildError, build
 from kg.check.quality import run_rules
-from kg.data.loader import DataValidationError
 from kg.data.namespaces import Namespaces
+from kg.data.records import DataValidationError
 from kg.store import EmbeddedStore
 from kg.store.layout import StoreLayout
 

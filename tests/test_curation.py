@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.data.loader import DataSet, read_data
+from kg.data.loader import read_data
+from kg.data.records import DataSet
 from kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent

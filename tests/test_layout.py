@@ -1,4 +1,4 @@
-"""The layout of the code: which package may import which, and no import circles.
+"""The layout of the code: which package may import which, no import circles, short modules.
 
 The pipeline is readable from the folders only while imports keep flowing one way:
 `api → viz → kg`, and inside `kg`: `build → check / link / report → store → data`. These tests
@@ -165,3 +165,16 @@ def test_the_checks_would_see_a_bad_import() -> None:
 @pytest.mark.parametrize("stage", KG_STAGES)
 def test_stage_packages_exist(stage: str) -> None:
     assert stage in MODULES, f"{stage} is missing"
+
+
+MAX_LINES = 400
+
+
+def test_no_module_passes_400_lines() -> None:
+    """A module past ~400 lines usually holds two jobs; split it where they part."""
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in MODULES.values()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"modules past {MAX_LINES} lines: {long}"

@@ -21,14 +21,9 @@ from kg.data.assemble import assemble
 from kg.data.loader import read_data
 from kg.data.namespaces import Namespaces
 from kg.data.ontology import OntologyInfo
-from kg.link.linking import (
-    LinkingError,
-    accept_review,
-    read_extract,
-    suggest_links,
-    suggest_to_review,
-    write_review,
-)
+from kg.link.extract import LinkingError, read_extract
+from kg.link.linking import suggest_links
+from kg.link.review import accept_review, suggest_to_review, write_review
 
 EXTRACT = FIXTURES / "wikidata-extract.nt"
 WD = "http://www.wikidata.org/entity/"
@@ -141,7 +136,7 @@ def synthetic_store(country_slug: str):
     prkg:country <{ns.entity(country_slug)}> .
 <{ns.entity(country_slug)}> a prkg:State ; skos:exactMatch <{WD}{qid}> .
 """
-    store.load(turtle.encode(), "text/turtle", ns.entities_graph)
+    store.load(turtle.encode(), "text/turtle", f"{ns.base}graph/entities")
     return store
 
 

@@ -20,7 +20,7 @@ from linking_support import FIXTURES, data_store
 from api.app import create_app
 from api.settings import Settings
 from kg.data.namespaces import Namespaces
-from kg.link.reconcile_index import build_index
+from kg.link.reconcile_build import build_index
 from kg.link.textmatch import normalise, similarity
 
 SCHEMAS = Path(__file__).parent / "schemas"

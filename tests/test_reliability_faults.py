@@ -27,37 +27,15 @@ from pathlib import Path
 
 import pytest
 from competency_questions import load_questions
+from fuzz.live_server import free_port
+from reliability_support import CLEAN_ENV, DATA_DIR, ROOT, build_args, prkg
 
 from kg.store import EmbeddedStore
 from kg.store.layout import StoreLayout
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))
 KILL_RUNS = int(os.environ.get("PRKG_FAULT_RUNS", "20"))
 SEED = int(os.environ.get("PRKG_FAULT_SEED", "8"))
-ENV = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 STAGE = re.compile(r"\[prkg build\] (.+?) …")
-
-
-def prkg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the command; one still running after `timeout` s is killed and reported as such."""
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # fmt: skip
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
-        err += f"\n[test] still running after {timeout} s: killed"
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def build_args(data: Path, store: Path, dist: Path) -> list[str]:
-    # The reasoner runs before anything is written under the store, so skipping it only
-    # makes each run shorter; every stage that touches the disk is exercised.
-    return ["build", "--no-reason", "--data", str(data), "--store", str(store),
-            "--dist", str(dist)]  # fmt: skip
 
 
 def snapshot(store: Path) -> dict[str, object]:
@@ -108,7 +86,7 @@ def test_sigkill_during_build_leaves_a_servable_store(tmp_path: Path) -> None:
         with open(log, "w") as err:
             command = [sys.executable, "-m", "api.cli", *build_args(data, store, dist)]
             proc = subprocess.Popen(command,
-                                    cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=err,
+                                    cwd=ROOT, env=CLEAN_ENV, stdout=subprocess.DEVNULL, stderr=err,
                                     start_new_session=True)  # fmt: skip
             try:
                 proc.wait(timeout=delay)
@@ -182,7 +160,7 @@ def test_serve_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
                                                built_store_dir: Path) -> None:  # fmt: skip
     store = _corrupt_store(tmp_path, built_store_dir, how)
     result = prkg("serve", "--store", str(store), "--data", "/nonexistent/data", "--port",
-                  str(_free_port()), timeout=20)  # fmt: skip
+                  str(free_port()), timeout=20)  # fmt: skip
     assert "still running" not in result.stderr, "prkg serve started on a broken store"
     assert_clean_failure(result, str(store))
 
@@ -193,9 +171,3 @@ def test_query_on_a_broken_store_fails_clearly(how: str, tmp_path: Path,
     store = _corrupt_store(tmp_path, built_store_dir, how)
     result = prkg("query", "--store", str(store), "ASK { ?s ?p ?o }", timeout=120)
     assert_clean_failure(result, str(store))
-
-
-def _free_port() -> int:
-    from fuzz.live_server import free_port
-
-    return free_port()

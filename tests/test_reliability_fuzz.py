@@ -20,15 +20,16 @@ import schemathesis
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reliability_support import ROOT
 from schemathesis import checks
 from service_support import pooled_app
 
 from kg.data.assemble import assemble
-from kg.data.loader import DataError, DataValidationError, read_data
+from kg.data.loader import read_data
 from kg.data.namespaces import Namespaces
 from kg.data.ontology import OntologyInfo
+from kg.data.records import DataError, DataValidationError
 
-ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 
 

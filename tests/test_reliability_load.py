@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from fuzz.live_server import LiveServer
+from reliability_support import ROOT
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bench_load():

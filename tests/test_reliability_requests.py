@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from fuzz.corpus import Case, generate, q
 from fuzz.live_server import LiveServer, build_request
+from reliability_support import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -25,9 +26,8 @@ OUTCOMES: dict[str, int] = {}
 
 @pytest.fixture(scope="module")
 def server(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {"PRKG_QUERY_TIMEOUT": "5", "PRKG_MAX_BODY_BYTES": str(MAX_BODY)}
-    with LiveServer(built_store_dir, log, env) as live:
+    with serving(built_store_dir, tmp_path_factory, "serve", env) as live:
         yield live
     statuses = sorted(set(OUTCOMES.values()))
     print(f"\n[reliability] {len(OUTCOMES)} bad requests, statuses seen: {statuses}, "

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from fuzz.corpus import q
 from fuzz.live_server import LiveServer, RawResponse
+from reliability_support import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -35,14 +36,13 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 @pytest.fixture(scope="module")
 def server(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("serve-timeout") / "serve.log"
     # No result cache: the other client's answers must come from a worker each time.
     env = {
         "PRKG_QUERY_TIMEOUT": str(TIMEOUT),
         "PRKG_QUERY_WORKERS": "2",
         "PRKG_RESULT_CACHE_SECONDS": "0",
     }
-    with LiveServer(built_store_dir, log, env) as live:
+    with serving(built_store_dir, tmp_path_factory, "serve-timeout", env) as live:
         yield live
 
 

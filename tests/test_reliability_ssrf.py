@@ -18,21 +18,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fuzz.corpus import FORM, SPARQL_UPDATE, q
 from fuzz.live_server import LiveServer, RawResponse, build_request
+from reliability_support import DATA_DIR, ROOT, build_args, prkg, serving
 from service_support import Recorder
 
 from kg.data.namespaces import Namespaces
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("PRKG_TEST_DATA_DIR", ROOT / "data"))
 TOKEN = "s3cret-token-for-tests"
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": []}}).encode()
 UPDATES = Namespaces().updates_graph
@@ -55,8 +53,14 @@ def server(writable_store: Path, recorder: Recorder,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # fmt: skip
     env = {"PRKG_UPDATE_TOKEN": TOKEN, "PRKG_QUERY_TIMEOUT": "10",
            "PRKG_SERVICE_ALLOWLIST": f"{recorder.url}/listed"}  # fmt: skip
-    with LiveServer(writable_store, tmp_path_factory.mktemp("ssrf") / "serve.log", env) as live:
+    with serving(writable_store, tmp_path_factory, "ssrf", env) as live:
         yield live
+
+
+def rebuild(store: Path) -> subprocess.CompletedProcess[str]:
+    """`prkg build` of data/ into the served store, with the caller's environment."""
+    dist = store.parent / "dist"
+    return prkg(*build_args(DATA_DIR, store, dist), env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def query(server: LiveServer, text: str) -> RawResponse:
@@ -203,12 +207,7 @@ def test_update_lands_survives_restart_and_rebuild(
     server.start()
     assert in_updates_graph(server, "one"), "update lost by a restart"
     server.stop()
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "api.cli", "build", "--no-reason", "--data", str(DATA_DIR),
-         "--store", str(writable_store), "--dist", str(writable_store.parent / "dist")],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-        timeout=300,
-    )  # fmt: skip
+    rebuilt = rebuild(writable_store)
     assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
     server.start()
     assert in_updates_graph(server, "one"), "update lost by a rebuild"
@@ -217,12 +216,7 @@ def test_update_lands_survives_restart_and_rebuild(
 def test_update_during_a_rebuild_is_not_lost(server: LiveServer, writable_store: Path) -> None:
     """A rebuild while the server runs: an update made after it must not vanish silently."""
     server.ensure_running()
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "api.cli", "build", "--no-reason", "--data", str(DATA_DIR),
-         "--store", str(writable_store), "--dist", str(writable_store.parent / "dist")],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-        timeout=300,
-    )  # fmt: skip
+    rebuilt = rebuild(writable_store)
     assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
     response = update(server, 'INSERT DATA { <urn:prkg-test:kept> <urn:p> "two" }')
     if response.status != 200:  # refusing (with a reason) is acceptable; losing it is not

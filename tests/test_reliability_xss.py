@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from fuzz.live_server import LiveServer
+from reliability_support import chromium
 
 from kg.build import build
 
@@ -127,16 +128,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 PAGES = {

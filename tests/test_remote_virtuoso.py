@@ -341,7 +341,7 @@ def normalise(term: Term | None) -> tuple[str, ...]:
 
 
 def answer(store: Store, query: str) -> object:
-    from kg.store.sparqltext import query_kind
+    from kg.store.sparqltext import query_form as query_kind
 
     kind = query_kind(query)
     if kind == "ask":

@@ -357,7 +357,7 @@ def test_update_with_token_lands_in_updates_graph_and_survives_restart(writable:
         f"INSERT DATA {{ GRAPH <{NS.ontology_graph}> {{ <urn:a> <urn:b> <urn:c> }} }}",
         f"WITH <{NS.ontology_graph}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
         "CLEAR ALL",
-        f"DROP GRAPH <{NS.entities_graph}>",
+        f"DROP GRAPH <{NS.base}graph/entities>",
         "LOAD <http://127.0.0.1:8000/dump.ttl>",
         "DELETE { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1/sparql> { ?s ?p ?o } }",
     ],

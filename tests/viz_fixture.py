@@ -242,7 +242,7 @@ def _literal(lit: Lit) -> Literal:
 def dataset(ns: Namespaces) -> Dataset:
     """The fixture as an rdflib Dataset (named graphs as DESIGN.md lays them out)."""
     ds = Dataset()
-    entities_g = ds.graph(URIRef(ns.entities_graph))
+    entities_g = ds.graph(URIRef(f"{ns.base}graph/entities"))
     counter = 0
 
     def claim(graph, s: URIRef, p: URIRef, o, source: str, extra: dict | None = None) -> None:

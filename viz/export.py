@@ -14,7 +14,8 @@ from kg.data.namespaces import Namespaces
 from kg.store import Store
 from viz.entities import EntityNotFound
 from viz.links import Links
-from viz.network import FilterError, NetworkFilters, build_network
+from viz.network import build_network
+from viz.network_model import FilterError, NetworkFilters
 from viz.render import render_network
 
 DEFAULT_MAX_NODES = 300

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from viz.links import Links
-from viz.network import EdgeView, NetworkView, NodeView, SourceRef
+from viz.network_model import EdgeView, NetworkView, NodeView, SourceRef
 from viz.styles import CLASS_STYLES, EDGE_STYLES
 from viz.timeline import THEMES, TimelineView
 

@@ -4,6 +4,8 @@ This is where the provenance model is made real: every fact becomes a plain trip
 named graph of each source that supports it, plus one prkg:Claim node per (triple, source)
 that says where in the document, in whose words, and how far we trust it. References are
 checked against the entities, sources and the ontology, each error with file and line.
+The values of claims (dates, numbers, quantities, amounts of money) are read in
+kg/data/values.py.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.data.loader import DATE_RE, ClaimRecord, DataError, DataSet, SourceRecord, valid_date
 from kg.data.namespaces import PRKG, SCHEMA, Namespaces
 from kg.data.ontology import EXTERNAL_PREDICATES, OntologyInfo
+from kg.data.records import ClaimRecord, DataError, DataSet, SourceRecord, valid_date
 from kg.data.triples import TripleSet
+from kg.data.values import date_literal, literal, value_node
 
 CURATION_SOURCE = "PRKG"
 SOURCE_KIND_TERMS = {
@@ -40,20 +42,8 @@ SOURCE_KIND_TERMS = {
 }
 LEVEL_TERMS = {"high": PRKG.High, "medium": PRKG.Medium, "low": PRKG.Low}
 NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 Triple = tuple[Node, Node, Node]
-
-
-def date_literal(text: str) -> Literal:
-    """A date as precise as the source gives it: xsd:date, xsd:gYearMonth or xsd:gYear."""
-    match = DATE_RE.match(text)
-    assert match, text
-    if match.group(3):
-        return Literal(text, datatype=XSD.date)
-    if match.group(2):
-        return Literal(text, datatype=XSD.gYearMonth)
-    return Literal(text, datatype=XSD.gYear)
 
 
 @dataclass
@@ -281,97 +271,6 @@ class Assembler:
         self.err(claim.file, claim.line, f"unknown predicate {name!r}{self._hint(local, known)}")
         return None
 
-    def value_node(
-        self, claim: ClaimRecord, kind: str
-    ) -> tuple[URIRef, list[tuple[Node, Node]]] | None:
-        obj = claim.object
-        line = claim.object_line
-        if not isinstance(obj, dict):
-            what = "{amount: N, unit: U}" if kind == "quantity" else "{amount: N, currency: USD}"
-            self.err(claim.file, line, f"{claim.predicate} takes a value like {what}, not {obj!r}")
-            return None
-        allowed = {"amount", "min", "max", "unit" if kind == "quantity" else "currency"}
-        unknown = set(obj) - allowed
-        if unknown:
-            self.err(
-                claim.file,
-                line,
-                f"unknown field(s) {sorted(unknown)} in the value; allowed: {sorted(allowed)}",
-            )
-            return None
-        props: list[tuple[Node, Node]] = []
-        numbers: dict[str, Decimal] = {}
-        for key, prop in (
-            ("amount", PRKG.amount),
-            ("min", PRKG.minAmount),
-            ("max", PRKG.maxAmount),
-        ):
-            if key in obj:
-                try:
-                    numbers[key] = Decimal(str(obj[key]))
-                except InvalidOperation:
-                    self.err(claim.file, line, f"{key} must be a number, not {obj[key]!r}")
-                    return None
-                props.append((prop, Literal(numbers[key], datatype=XSD.decimal)))
-        if not numbers:
-            self.err(claim.file, line, "the value needs 'amount' (or 'min' and 'max')")
-            return None
-        if "min" in numbers and "max" in numbers and numbers["min"] > numbers["max"]:
-            self.err(claim.file, line, "min is larger than max")
-            return None
-        if kind == "quantity":
-            unit = obj.get("unit")
-            if not unit:
-                self.err(claim.file, line, "a quantity needs a unit")
-                return None
-            props.append((PRKG.unit, Literal(str(unit))))
-            props.insert(0, (RDF.type, PRKG.QuantityValue))
-        else:
-            currency = str(obj.get("currency") or "")
-            if not CURRENCY_RE.match(currency):
-                self.err(
-                    claim.file,
-                    line,
-                    f"currency must be an ISO 4217 code like USD, not {currency!r}",
-                )
-                return None
-            props.append((PRKG.currency, Literal(currency)))
-            props.insert(0, (RDF.type, PRKG.MonetaryAmount))
-        key = json.dumps(sorted((str(p), str(o)) for p, o in props))
-        node = URIRef(self.ns.value(hashlib.sha1(key.encode()).hexdigest()[:16]))
-        return node, props
-
-    def literal(self, claim: ClaimRecord, prop: URIRef) -> Literal | None:
-        value = claim.object
-        kind = self.onto.literal_kind(prop)
-        line = claim.object_line
-        if isinstance(value, dict | list):
-            self.err(claim.file, line, f"{claim.predicate} takes a single value, not {value!r}")
-            return None
-        text = str(value).strip()
-        if kind == "temporal":
-            if not valid_date(text):
-                self.err(
-                    claim.file,
-                    line,
-                    f"malformed date {text!r} for {claim.predicate}: "
-                    "write YYYY, YYYY-MM or YYYY-MM-DD",
-                )
-                return None
-            return date_literal(text)
-        if kind == "integer":
-            if not re.fullmatch(r"-?\d+", text):
-                self.err(claim.file, line, f"{claim.predicate} takes a whole number, not {text!r}")
-                return None
-            return Literal(int(text), datatype=XSD.integer)
-        if kind == "decimal":
-            try:
-                return Literal(Decimal(text), datatype=XSD.decimal)
-            except InvalidOperation:
-                self.err(claim.file, line, f"{claim.predicate} takes a number, not {text!r}")
-                return None
-        return Literal(text)
-
     def check_class(self, claim: ClaimRecord, slug: str, prop: URIRef, which: URIRef) -> None:
         """Domain/range check with a located message (HermiT would only say 'inconsistent')."""
         allowed = self.onto.allowed_classes(prop, which)
@@ -436,7 +335,7 @@ class Assembler:
             self.check_class(claim, claim.object, prop, RDFS.range)
             obj = self.entity_iri(claim.object)
         elif kind in ("quantity", "money"):
-            made = self.value_node(claim, kind)
+            made = value_node(claim, kind, self.ns, self.err)
             if made is None:
                 return
             obj, extra = made
@@ -451,7 +350,7 @@ class Assembler:
                 return
             obj = URIRef(text)
         else:
-            lit = self.literal(claim, prop)
+            lit = literal(claim, self.onto.literal_kind(prop), self.err)
             if lit is None:
                 return
             obj = lit

@@ -2,197 +2,37 @@
 
 Researchers edit these files by hand, so a mistake must be reported with its file and
 line and in words they understand, and all mistakes of a run at once: fixing one error
-per build would be a slow way to learn about ten.
+per build would be a slow way to learn about ten. The records themselves and the error type
+are in kg/data/records.py; YAML read with line numbers in kg/data/yamllines.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-SOURCE_KINDS = {
-    "official",
-    "news-agency",
-    "newspaper",
-    "opinion",
-    "encyclopedia",
-    "encyclopedia-mirror",
-    "aggregator",
-    "blog",
-    "trade-press",
-    "curation",
-    "dataset",
-}
-LEVELS = {"high", "medium", "low"}
-
-
-@dataclass(frozen=True, order=True)
-class DataError:
-    """One problem in the data, where it is."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class DataValidationError(Exception):
-    """The data has errors; `errors` lists all of them, sorted by file and line."""
-
-    def __init__(self, errors: list[DataError]) -> None:
-        self.errors = sorted(set(errors))
-        lines = "\n".join(f"  {e}" for e in self.errors)
-        super().__init__(f"{len(self.errors)} error(s) in the data:\n{lines}")
-
-
-class Located(dict):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-# libyaml's parser when PyYAML has it (several times faster on large data folders); the
-# constructors below are Python either way, so behaviour is the same.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """SafeLoader that keeps line numbers and leaves dates as the text the user wrote."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
-    loader.flatten_mapping(node)
-    mapping = Located()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            key = str(key)
-        if key in mapping:
-            raise yaml.MarkedYAMLError(
-                "while reading a mapping",
-                node.start_mark,
-                f"the key {key!r} appears twice",
-                key_node.start_mark,
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+from kg.data.records import (
+    CLAIM_KEYS,
+    ENTITY_KEYS,
+    FILE_KEYS,
+    LABELS_KEYS,
+    LEVELS,
+    SLUG_RE,
+    SOURCE_ID_RE,
+    SOURCE_KEYS,
+    SOURCE_KINDS,
+    ClaimRecord,
+    DataError,
+    DataSet,
+    EntityRecord,
+    SourceRecord,
+    valid_date,
 )
+from kg.data.yamllines import LineLoader, Located
 
-
-@dataclass
-class SourceRecord:
-    id: str
-    url: str
-    title: str
-    publisher: str
-    date: str | None
-    date_stated: str | None
-    kind: str
-    reliability: str
-    title_note: str | None = None
-    author: str | None = None
-    language: str | None = None
-    note: str | None = None
-    same_text_as: list[str] = field(default_factory=list)
-    file: str = ""
-    line: int = 0
-
-
-@dataclass
-class EntityRecord:
-    slug: str
-    cls: str
-    labels: dict[str, str]
-    alt_labels: dict[str, list[str]]
-    sources: list[str]
-    description: str | None = None
-    recorded: str | None = None  # when the entity's type and labels were recorded
-    file: str = ""
-    line: int = 0
-
-
-@dataclass
-class ClaimRecord:
-    subject: str
-    predicate: str
-    object: Any
-    source: str
-    locator: str | None
-    note: str | None
-    quote: str | None = None
-    confidence: str | None = None
-    as_spelled: str | None = None
-    role: str | None = None
-    role_label: str | None = None
-    as_of: str | None = None
-    recorded: str | None = None
-    id: str | None = None
-    file: str = ""
-    line: int = 0
-    object_line: int = 0
-
-
-@dataclass
-class DataSet:
-    sources: dict[str, SourceRecord] = field(default_factory=dict)
-    entities: dict[str, EntityRecord] = field(default_factory=dict)
-    claims: list[ClaimRecord] = field(default_factory=list)
-
-
-SOURCE_KEYS = {
-    "id",
-    "url",
-    "title",
-    "title_note",
-    "publisher",
-    "author",
-    "date",
-    "date_stated",
-    "kind",
-    "reliability",
-    "language",
-    "note",
-    "same_text_as",
-}
-ENTITY_KEYS = {"slug", "class", "label", "alt_labels", "sources", "description"}
-CLAIM_KEYS = {
-    "subject",
-    "predicate",
-    "object",
-    "source",
-    "locator",
-    "note",
-    "quote",
-    "confidence",
-    "as_spelled",
-    "role",
-    "role_label",
-    "as_of",
-    "recorded",
-    "id",
-}
-FILE_KEYS = {"sources", "entities", "claims", "labels", "source", "recorded"}
-# A `labels:` entry adds spellings to an entity defined elsewhere (a document in Urdu or
-# Russian naming an existing entity), so that curators need not edit each other's files.
-LABELS_KEYS = {"slug", "label", "alt_labels", "sources"}
 # Folders of data/ that hold no facts (and so are not read as sources, entities or claims).
 NOT_FACTS = {"queries", "collection"}
 
@@ -231,7 +71,7 @@ class _Reader:
     def read_file(self, path: Path) -> None:
         name = self.rel(path)
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
         except UnicodeDecodeError as exc:
             self.error(name, 1, f"the file is not UTF-8 text ({exc.reason})")
             return
@@ -516,23 +356,6 @@ class _Reader:
                 object_line=item.key_lines.get("object", line),
             )
         )
-
-
-def valid_date(text: str) -> bool:
-    match = DATE_RE.match(text)
-    if not match:
-        return False
-    month, day = match.group(2), match.group(3)
-    if month and not 1 <= int(month) <= 12:
-        return False
-    if day:
-        import datetime
-
-        try:
-            datetime.date(int(match.group(1)), int(month), int(day))
-        except ValueError:
-            return False
-    return True
 
 
 def read_data(data_dir: Path) -> tuple[DataSet, list[DataError]]:

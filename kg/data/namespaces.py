@@ -79,10 +79,6 @@ class Namespaces:
         return f"{self.base}graph/ontology"
 
     @property
-    def entities_graph(self) -> str:
-        return f"{self.base}graph/entities"
-
-    @property
     def inferred_graph(self) -> str:
         return f"{self.base}graph/inferred"
 

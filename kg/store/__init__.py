@@ -7,9 +7,12 @@ backend can change without touching them; a backend itself is imported from its 
 """
 
 from kg.store.embedded import (
+    EmbeddedStore,
+    run_query,
+)
+from kg.store.interface import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    EmbeddedStore,
     QueryMemoryExceeded,
     QueryResult,
     QuerySyntaxError,
@@ -20,7 +23,6 @@ from kg.store.embedded import (
     StoreUnavailable,
     Term,
     rows_from_json,
-    run_query,
 )
 
 __all__ = [

@@ -18,14 +18,16 @@ import pyoxigraph as ox
 
 from kg.data.namespaces import PREFIXES
 from kg.store.embedded import (
+    EmbeddedStore,
+    run_query,
+)
+from kg.store.interface import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    EmbeddedStore,
     QueryResult,
     QuerySyntaxError,
     StoreError,
     StoreUnavailable,
-    run_query,
 )
 from kg.store.solutions import solutions_json
 

@@ -21,18 +21,15 @@ Virtuoso, the server we test against, needs three things handled here:
 
 from __future__ import annotations
 
-import json
-import re
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 
 from kg.data.namespaces import DEFAULT_NAMESPACE, Namespaces
-from kg.store.embedded import (
+from kg.store.interface import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     QueryResult,
@@ -43,11 +40,18 @@ from kg.store.embedded import (
     StoreUnavailable,
     Term,
 )
-from kg.store.sparqltext import query_kind
-
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-SPARQL_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+from kg.store.remote_http import (
+    CLIENT_TIMEOUT_GRACE,
+    N_TRIPLES,
+    SPARQL_JSON,
+    ServerAuth,
+    canonical,
+    check_response,
+    convert_graph,
+    json_payload,
+    standard_json,
+)
+from kg.store.sparqltext import query_form
 
 # Graphs a fresh Virtuoso holds for itself. Queries must not see them in the union: the
 # server is set up to make them private (README, "Running on a triple store server";
@@ -62,48 +66,10 @@ VIRTUOSO_SYSTEM_GRAPHS: tuple[str, ...] = (
 # Graph result formats Virtuoso 7 writes itself; others are converted from N-Triples here.
 VIRTUOSO_GRAPH_FORMATS = frozenset({"text/turtle", N_TRIPLES, "application/rdf+xml"})
 
-# Grace added to the server-side limit before the client gives up on the connection.
-CLIENT_TIMEOUT_GRACE = 5.0
 # Triples per request when loading without a Graph Store endpoint (INSERT DATA).
 INSERT_CHUNK = 2_000
 # Triples per request when a graph is sent through the Graph Store Protocol.
 GSP_CHUNK = 200_000
-
-
-class _ServerAuth(httpx.Auth):
-    """HTTP auth that answers whichever challenge the server sends: Digest (Virtuoso) or Basic.
-
-    The scheme is learnt from the first 401 and kept, so later requests go out authenticated
-    straight away (httpx's DigestAuth reuses the challenge).
-    """
-
-    requires_request_body = True
-
-    def __init__(self, user: str, password: str) -> None:
-        self._digest = httpx.DigestAuth(user, password)
-        self._basic = httpx.BasicAuth(user, password)
-        self._scheme: str | None = None
-        self._lock = threading.Lock()
-
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
-        if self._scheme == "digest":
-            with self._lock:
-                yield from self._digest.auth_flow(request)
-            return
-        if self._scheme == "basic":
-            yield from self._basic.auth_flow(request)
-            return
-        response = yield request
-        if response.status_code != 401:
-            return
-        challenges = [h.lower() for h in response.headers.get_list("www-authenticate")]
-        if any(c.startswith("digest") for c in challenges):
-            self._scheme = "digest"
-            with self._lock:
-                yield from self._digest.auth_flow(request)
-        elif any(c.startswith("basic") for c in challenges):
-            self._scheme = "basic"
-            yield from self._basic.auth_flow(request)
 
 
 class RemoteStore:
@@ -133,7 +99,7 @@ class RemoteStore:
         self.graph_store_url = graph_store_url
         self.namespaces = Namespaces(namespace)
         self.default_timeout = timeout
-        auth = _ServerAuth(user, password or "") if user else None
+        auth = ServerAuth(user, password or "") if user else None
         self._changes = 0
         self._client = httpx.Client(
             auth=auth,
@@ -153,7 +119,7 @@ class RemoteStore:
     def _probe(self) -> None:
         """Learn which server this is (one ASK); left unknown while the server is down."""
         response = self._send("POST", self.url, data={"query": "ASK {}"}, accept=SPARQL_JSON)
-        self._check(response, "ASK {}")
+        check_response(response, "ASK {}")
 
     def _send(
         self,
@@ -200,38 +166,6 @@ class RemoteStore:
             self._server = server
         return response
 
-    def _check(self, response: httpx.Response, what: str) -> httpx.Response:
-        """Map an unsuccessful answer onto the store's errors, with the server's own words."""
-        if response.headers.get("x-sql-state") == "S1TAT":
-            raise QueryTimeout(
-                "The query ran past its time limit on the SPARQL server and was stopped "
-                f"({response.headers.get('x-sql-message', 'incomplete results').strip()[:200]})."
-            )
-        status = response.status_code
-        if status < 300:
-            return response
-        message = _server_message(response)
-        if status in (502, 503, 504):
-            raise StoreUnavailable(
-                f"The SPARQL server at {response.request.url} is unavailable "
-                f"(HTTP {status}): {message}"
-            )
-        if status in (401, 403):
-            raise StoreError(
-                f"The SPARQL server refused {what} (HTTP {status}): {message}. "
-                "Check the store user and password (PRKG_STORE_USER / PRKG_STORE_PASSWORD) "
-                "and the endpoint URLs."
-            )
-        if status == 404:
-            raise StoreUnavailable(
-                f"No SPARQL endpoint at {response.request.url} (HTTP 404); check the store URL."
-            )
-        if status == 400 or _is_compile_error(message):
-            raise QuerySyntaxError(message)
-        if "timeout" in message.lower() or "timed out" in message.lower():
-            raise QueryTimeout(message)
-        raise StoreError(f"The SPARQL server failed on {what} (HTTP {status}): {message}")
-
     # --- queries ---------------------------------------------------------------------------
 
     def _prepare(
@@ -270,20 +204,20 @@ class RemoteStore:
         response = self._send("POST", self.url, data=form, accept=accept, timeout=limit)
         if response.status_code == 406:
             return response  # the caller may ask again in another format
-        return self._check(response, "the query")
+        return check_response(response, "the query")
 
     def select(self, query: str) -> list[Row]:
         response = self._query_request(query, SPARQL_JSON)
-        payload = _json_payload(response)
+        payload = json_payload(response)
         if "results" not in payload:
             raise StoreError("select() needs a SELECT query")
         return [
-            {name: _canonical(Term.from_json(value)) for name, value in binding.items()}
+            {name: canonical(Term.from_json(value)) for name, value in binding.items()}
             for binding in payload["results"]["bindings"]
         ]
 
     def ask(self, query: str) -> bool:
-        payload = _json_payload(self._query_request(query, SPARQL_JSON))
+        payload = json_payload(self._query_request(query, SPARQL_JSON))
         if "boolean" not in payload:
             raise StoreError("ask() needs an ASK query")
         return bool(payload["boolean"])
@@ -297,7 +231,7 @@ class RemoteStore:
         named_graphs: Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
-        kind = query_kind(query)
+        kind = query_form(query)
         dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs}
         accept = media_type
         convert = False
@@ -311,9 +245,9 @@ class RemoteStore:
             raise StoreError(f"The SPARQL server cannot write {media_type} for this query.")
         body = response.content
         if convert:
-            body = _convert_graph(body, N_TRIPLES, media_type)
+            body = convert_graph(body, N_TRIPLES, media_type)
         elif media_type == SPARQL_JSON:
-            body = _standard_json(body)
+            body = standard_json(body)
         if kind == "unknown":
             returned = response.headers.get("content-type", "").split(";")[0].strip()
             kind = "graph" if returned in GRAPH_FORMATS else "select"
@@ -337,7 +271,7 @@ class RemoteStore:
             text = f"define input:default-graph-uri <{graph}> {update}"
         response = self._send("POST", self.update_url, data={"update": text})
         self._changes += 1
-        self._check(response, "the update")
+        check_response(response, "the update")
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add RDF. N-Quads/TriG keep their graphs; other formats go to `graph`."""
@@ -373,7 +307,7 @@ class RemoteStore:
                     headers={"Content-Type": N_TRIPLES},
                     timeout=max(self.default_timeout, 600.0),
                 )
-                self._check(response, f"{method} of graph <{graph}>")
+                check_response(response, f"{method} of graph <{graph}>")
             return
         if replace and graph:
             self.update(f"DROP SILENT GRAPH <{graph}>")
@@ -387,7 +321,7 @@ class RemoteStore:
         if self.graph_store_url:
             response = self._send("DELETE", self.graph_store_url, params={"graph": graph})
             if response.status_code != 404:
-                self._check(response, f"DELETE of graph <{graph}>")
+                check_response(response, f"DELETE of graph <{graph}>")
             return
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
@@ -454,58 +388,3 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
-
-
-# --- helpers for the server's answers ---------------------------------------------------------
-
-_COMPILE_ERROR = re.compile(r"\b(37000|SP0\d\d|syntax error|parse error|Lexical error)", re.I)
-
-
-def _is_compile_error(message: str) -> bool:
-    return bool(_COMPILE_ERROR.search(message))
-
-
-def _server_message(response: httpx.Response) -> str:
-    """The server's error text without the echo of the query or HTML wrapping."""
-    text = response.text or response.reason_phrase or ""
-    text = re.sub(r"(?is)<(script|style|title)[^>]*>.*?</\1>", " ", text)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = text.split("\nSPARQL query:", 1)[0]
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:2000] or f"HTTP {response.status_code}"
-
-
-def _json_payload(response: httpx.Response) -> dict:
-    try:
-        return json.loads(response.content)
-    except ValueError as exc:
-        raise StoreError(
-            f"The SPARQL server sent no JSON results ({response.headers.get('content-type')})."
-        ) from exc
-
-
-def _canonical(term: Term) -> Term:
-    """Virtuoso writes xsd:boolean as 1/0 (valid, not canonical); give the canonical form."""
-    if term.datatype == XSD_BOOLEAN and term.value in ("1", "0"):
-        return Term(term.kind, "true" if term.value == "1" else "false", term.datatype)
-    return term
-
-
-def _standard_json(body: bytes) -> bytes:
-    """SPARQL 1.1 JSON results from a server that writes the 1.0 dialect (`typed-literal`)."""
-    if b"typed-literal" not in body and XSD_BOOLEAN.encode() not in body:
-        return body
-    payload = json.loads(body)
-    for binding in payload.get("results", {}).get("bindings", []):
-        for value in binding.values():
-            if value.get("type") == "typed-literal":
-                value["type"] = "literal"
-            if value.get("datatype") == XSD_BOOLEAN and value.get("value") in ("1", "0"):
-                value["value"] = "true" if value["value"] == "1" else "false"
-    return json.dumps(payload, ensure_ascii=False).encode()
-
-
-def _convert_graph(body: bytes, source: str, target: str) -> bytes:
-    """Re-serialise a graph answer the server could only write in another format."""
-    quads = ox.parse(body, format=GRAPH_FORMATS[source])
-    return ox.serialize(quads, format=GRAPH_FORMATS[target]) or b""

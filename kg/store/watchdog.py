@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from kg.store.embedded import QueryMemoryExceeded, StoreError, StoreUnavailable
+from kg.store.interface import QueryMemoryExceeded, StoreError, StoreUnavailable
 
 POLL_SECONDS = 0.05
 LONG_SECONDS = 1.0

@@ -28,8 +28,10 @@ from pathlib import Path
 from anyio import to_thread
 
 from kg.store.embedded import (
-    RESULT_FORMATS,
     EmbeddedStore,
+)
+from kg.store.interface import (
+    RESULT_FORMATS,
     QueryTimeout,
     Row,
     StoreError,
