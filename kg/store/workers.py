@@ -27,9 +27,7 @@ from pathlib import Path
 
 from anyio import to_thread
 
-from kg.store.embedded import (
-    EmbeddedStore,
-)
+from kg.store.embedded import EmbeddedStore
 from kg.store.interface import (
     RESULT_FORMATS,
     QueryTimeout,
