@@ -79,7 +79,11 @@ def test_runaways_stopped_while_other_client_is_served(server: LiveServer) -> No
     for name, response in results.items():
         assert response.status == 503, f"{name}: {response.status} {response.text[:300]}"
         assert b"limit" in response.body or b"stopped" in response.body, response.text
-        assert TIMEOUT * 0.8 <= response.seconds <= TIMEOUT + 4, f"{name}: {response.seconds:.2f} s"
+        # A runaway is stopped by whichever limit it reaches first: the time limit, or (for a
+        # query that piles up solutions, like the big ORDER BY) the worker's memory limit.
+        assert response.seconds <= TIMEOUT + 4, f"{name}: {response.seconds:.2f} s"
+        if b"PRKG_QUERY_MEMORY_MB" not in response.body:
+            assert response.seconds >= TIMEOUT * 0.8, f"{name}: {response.seconds:.2f} s"
     statuses = {status for status, _ in during}
     assert statuses == {200}, statuses
     assert len(during) >= 10, "the other client must have been answered throughout"
