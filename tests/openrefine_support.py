@@ -110,7 +110,8 @@ class OpenRefine:
             follow_redirects=False)
         location = response.headers.get("location", "")
         if response.status_code != 302 or "project=" not in location:
-            raise OpenRefineError(f"project not created: {response.status_code} {response.text[:300]}")
+            raise OpenRefineError(
+                f"project not created: {response.status_code} {response.text[:300]}")
         return location.split("project=", 1)[1]
 
     def apply(self, project: str, operations: list[dict[str, Any]]) -> None:
