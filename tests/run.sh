@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: Chromium for the browser tests, Virtuoso for the remote-store tests,
-# Java for owlready2's HermiT reasoner.
+# Java for owlready2's HermiT reasoner; OpenRefine as the real reconciliation client.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ -x /usr/share/openrefine/refine ] || missing+=(openrefine)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
