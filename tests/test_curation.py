@@ -260,7 +260,8 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
     (PSM, "prkg:capacity"): {
         "1 Mt": {"S08"}, "1.1 Mt/a": {"S28"}, "2.2 Mt": {"S29"}, "2.2 Mt/a": {"S27"}},
     (PSM, "prkg:area"): {"18660 acre": {"S19"}, "19000 acre": {"S31"}},
-    ("new-karachi-steel-mills", "prkg:allocatedLand"): {"700 acre": {"S02", "S509"}, "710 acre": {"S19"}},
+    ("new-karachi-steel-mills", "prkg:allocatedLand"): {
+        "700 acre": {"S02", "S509"}, "710 acre": {"S19"}},
     ("overchuk-meeting-2025-07", "prkg:date"): {
         "2025-07-09": {"S01"}, "2025-07-10": {"S09", "S10"}},
     (PIPE, "prkg:length"): {"1100 km": {"S45", "S51"}, "1122 km": {"S54"}, "1040 km": {"S53"}},
