@@ -52,7 +52,9 @@ def refine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenRefine]:
 
 
 @pytest.fixture(scope="module")
-def project(prkg: LiveServer, refine: OpenRefine) -> tuple[list[dict[str, Cell]], list[dict[str, str]]]:
+def project(
+    prkg: LiveServer, refine: OpenRefine
+) -> tuple[list[dict[str, Cell]], list[dict[str, str]]]:
     """The sheet, reconciled and extended by OpenRefine; and the expected answers."""
     text = NAMES.read_text(encoding="utf-8")
     expected = list(csv.DictReader(text.splitlines()))
@@ -100,7 +102,7 @@ def test_sheet_reconciled_with_the_accuracy_asked(project) -> None:  # type: ign
 
 
 def test_extension_columns_are_what_the_graph_says(project, built_store_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    rows, expected = project
+    rows, _expected = project
     store = EmbeddedStore(StoreLayout(built_store_dir).oxigraph_dir(), read_only=True)
     filled = 0
     for rec in records(rows):
@@ -119,7 +121,8 @@ def test_extension_columns_are_what_the_graph_says(project, built_store_dir: Pat
         column = WIKIDATA_COLUMN
         got_qids = {str(r[column].value) for r in rec if column in r and r[column].value}
         answer = store.select(
-            "SELECT ?w WHERE { " + entity + " <http://www.w3.org/2002/07/owl#sameAs>|<http://www.w3.org/2004/02/skos/core#exactMatch> ?w "
+            "SELECT ?w WHERE { " + entity + " <http://www.w3.org/2002/07/owl#sameAs>"
+            "|<http://www.w3.org/2004/02/skos/core#exactMatch> ?w "
             'FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }')
         want_qids = {str(row["w"].value).rsplit("/", 1)[1] for row in answer}
         assert got_qids == want_qids, (head.value, got_qids, want_qids)
