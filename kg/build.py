@@ -304,6 +304,8 @@ def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) 
         str(out / "union.ttl"), format=ox.RdfFormat.TURTLE, from_graph=DEFAULT, prefixes=prefixes
     )
     shutil.copy2(ontology_dir / ONTOLOGY_FILE, out / "ontology.ttl")
+    if (ontology_dir / "imports" / "external.ttl").is_file():
+        shutil.copy2(ontology_dir / "imports" / "external.ttl", out / "ontology-external.ttl")
     onto = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     onto.serialize(out / "ontology.owl", format="xml")
 

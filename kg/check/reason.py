@@ -68,7 +68,8 @@ def reason(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Rea
     abox = _abox(union, onto, prefixes)
     combined = Graph()
     for triple in onto.graph:
-        combined.add(triple)
+        if triple[1] != OWL.imports:  # the module is already merged in (kg/data/ontology.py)
+            combined.add(triple)
     for triple in abox:
         combined.add(triple)
     world = World()
