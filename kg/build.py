@@ -136,9 +136,19 @@ def _prepare(
         if reason_owl:
             result = stages.run(
                 "reasoning (owlready2 HermiT)",
-                lambda: reason(assembly.triples(), onto, (ns.entity(""), ns.value(""))),
+                lambda: reason(
+                    assembly.triples(),
+                    onto,
+                    (ns.entity(""), ns.value("")),
+                    bookkeeping=(ns.claim(""),),
+                ),
             )
             inferred = result.inferred  # type: ignore[union-attr]
+            log(
+                f"[prkg build] the reasoner read {result.literals} literal values "  # type: ignore[union-attr]
+                f"(texts, numbers); {result.dates_left_to_shacl} dates (xsd:date, gYearMonth, "  # type: ignore[union-attr]
+                "gYear: outside the OWL 2 datatype map) are left to the SHACL shapes"
+            )
     except (BuildError, DataValidationError) as exc:
         # Shapes come first, as when the stages ran one after the other: a shape violation
         # usually explains the clash the reasoner found.
