@@ -106,6 +106,7 @@ def pitfalls(graph: Graph) -> list[Finding]:
         disjoint.update(graph.items(graph.value(group, OWL.members)))
     for a, b in graph.subject_objects(OWL.disjointWith):
         disjoint.update((a, b))
+
     # P10: a class without any disjointness axiom, on itself or on a superclass.
     def covered(cls: URIRef) -> bool:
         seen, todo = set(), [cls]
@@ -154,7 +155,9 @@ def pitfalls(graph: Graph) -> list[Finding]:
             [
                 _name(t)
                 for t in classes + obj + dat
-                if not any(getattr(x, "language", None) == "en" for x in graph.objects(t, RDFS.label))
+                if not any(
+                    getattr(x, "language", None) == "en" for x in graph.objects(t, RDFS.label)
+                )
                 or graph.value(t, URIRef("http://www.w3.org/2004/02/skos/core#definition")) is None
             ],
         )
