@@ -121,8 +121,10 @@ def reason(
     for individual in world.individuals():
         subject = URIRef(individual.iri)
         result.individuals += 1
-        if bookkeeping and individual.iri.startswith(bookkeeping):
-            continue  # checked for consistency, but their types are not domain facts
+        if not individual.iri.startswith(prefixes):
+            # claims, and the controlled values they point to, are checked for consistency,
+            # but their types are bookkeeping, not domain facts
+            continue
         for cls in individual.INDIRECT_is_a:
             if not isinstance(cls, ThingClass) or cls.iri == str(OWL.Thing):
                 continue
