@@ -329,7 +329,9 @@ def test_newcomer_reaches_signatories_company_and_timeline_offline(browser, real
         rows = watched.page.locator("#prkg-facts tr", has_text="signatory")
         text = rows.all_inner_texts()
         assert any("Saif Anjum" in t for t in text) and any("Vadim Velichko" in t for t in text)
-        assert all("Dawn" in t for t in text)
+        # Dawn (S01) is among the sources of both signatories' rows; later sources may add rows.
+        assert any("Dawn" in t and "Saif Anjum" in t for t in text)
+        assert any("Dawn" in t and "Vadim Velichko" in t for t in text)
         watched.shot("real-agreement")
         watched.click_node("vadim-velichko")
         watched.click_node("industries-engineering-llc")
