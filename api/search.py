@@ -60,7 +60,13 @@ def home(
     return templates.TemplateResponse(request, "home.html", {"view": view, "q": ""})
 
 
-@router.get("/search", summary="Search entities, sources, notes and quotes in any script")
+@router.get(
+    "/search",
+    summary="Search entities, sources, notes and quotes in any script",
+    responses={200: {"content": {"application/json": {}, "text/html": {}},
+                     "description": "Results as an HTML page, or JSON with format=json or "
+                                    "Accept: application/json"}},
+)
 def search(
     request: Request,
     index: Annotated[SearchIndex, Depends(get_search_index)],
