@@ -24,7 +24,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "api.ontology_doc",  # /ontology
     "api.void",  # /.well-known/void, service description
     "api.dumps",  # /dumps/
-    "api.ui",  # /: query UI and examples gallery
+    "api.search",  # /, /search: search box, results, type-ahead
+    "api.ui",  # /query: query UI and examples gallery
     "api.graphviews",  # /graph, /graph/{slug}
     "api.timeline",  # /timeline
     "api.disputes",  # /disputes: facts on which sources disagree

@@ -125,3 +125,32 @@ async def ontology(request: Request, format: str | None = None) -> Response:
     except StoreError as exc:
         return PlainTextResponse(f"The ontology is unavailable: {exc}", status_code=503)
     return Response(result.body, media_type=media, headers={"Vary": "Accept"})
+
+
+_VERSION_QUERY = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?v WHERE { GRAPH <%s> { ?o a owl:Ontology ; owl:versionInfo ?v ; owl:imports ?i } }"""
+
+
+@router.get(
+    "/ontology/{version}",
+    summary="The ontology at its version IRI (https://w3id.org/prkg/ontology/VERSION)",
+    response_class=HTMLResponse,
+    responses={404: {}, 406: {}, 503: {}},
+)
+async def ontology_version(request: Request, version: str, format: str | None = None) -> Response:
+    """The owl:versionIRI of the ontology resolves here: the current version is served as
+    /ontology is; an earlier or unknown version is a 404 that says which one is served."""
+    store: Store = request.app.state.store
+    ns: Namespaces = request.app.state.namespaces
+    try:
+        rows = await run_in_threadpool(store.select, _VERSION_QUERY % ns.ontology_graph)
+    except StoreError as exc:
+        return PlainTextResponse(f"The ontology is unavailable: {exc}", status_code=503)
+    current = {str(r["v"].value) for r in rows}
+    if version not in current:
+        served = ", ".join(sorted(current)) or "none"
+        return PlainTextResponse(
+            f"Ontology version {version!r} is not served here; the current version is {served}.",
+            status_code=404,
+        )
+    return await ontology(request, format)

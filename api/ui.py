@@ -1,7 +1,9 @@
-"""The query UI at `/`: bundled YASGUI (works offline), our prefixes, the examples gallery.
+"""The query UI at `/query`: bundled YASGUI (works offline), our prefixes, the gallery.
+
+Search has `/` (api.search); old `/?query=…` links redirect here.
 
 Shareable links: YASGUI keeps the query in the page URL; every gallery item also links to
-`/?query=…`, which opens the editor with that query. `/assets/…` serves the vendored files.
+`/query?query=…`, which opens the editor with that query. `/assets/…` serves the vendored files.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def prefix_block(prefixes: dict[str, str]) -> str:
 
 
 def render_ui(request: Request) -> HTMLResponse:
-    """The page with YASGUI pointed at our /sparql; shared by `/` and GET /sparql (browsers)."""
+    """The page with YASGUI pointed at our /sparql; `/query` and GET /sparql (browsers)."""
     settings = request.app.state.settings
     prefixes = request.app.state.namespaces.prefixes()
     gallery = load_gallery(settings.data_dir / "queries")
@@ -47,7 +49,7 @@ def render_ui(request: Request) -> HTMLResponse:
             "name": g.name,
             "title": g.title,
             "description": g.description,
-            "link": "/?query=" + quote(g.query, safe=""),
+            "link": "/query?query=" + quote(g.query, safe=""),
         }
         for g in gallery
     ]
@@ -55,7 +57,7 @@ def render_ui(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "ui.html", context)
 
 
-@router.get("/", response_class=HTMLResponse, summary="Query UI (YASGUI) with examples gallery")
+@router.get("/query", response_class=HTMLResponse, summary="Query UI (YASGUI) and examples gallery")
 def home(request: Request) -> HTMLResponse:
     return render_ui(request)
 

@@ -136,9 +136,19 @@ def _prepare(
         if reason_owl:
             result = stages.run(
                 "reasoning (owlready2 HermiT)",
-                lambda: reason(assembly.triples(), onto, (ns.entity(""), ns.value(""))),
+                lambda: reason(
+                    assembly.triples(),
+                    onto,
+                    (ns.entity(""), ns.value("")),
+                    bookkeeping=(ns.claim(""),),
+                ),
             )
             inferred = result.inferred  # type: ignore[union-attr]
+            log(
+                f"[prkg build] the reasoner read {result.literals} literal values "  # type: ignore[union-attr]
+                f"(texts, numbers); {result.dates_left_to_shacl} dates (xsd:date, gYearMonth, "  # type: ignore[union-attr]
+                "gYear: outside the OWL 2 datatype map) are left to the SHACL shapes"
+            )
     except (BuildError, DataValidationError) as exc:
         # Shapes come first, as when the stages ran one after the other: a shape violation
         # usually explains the clash the reasoner found.
@@ -304,6 +314,8 @@ def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) 
         str(out / "union.ttl"), format=ox.RdfFormat.TURTLE, from_graph=DEFAULT, prefixes=prefixes
     )
     shutil.copy2(ontology_dir / ONTOLOGY_FILE, out / "ontology.ttl")
+    if (ontology_dir / "imports" / "external.ttl").is_file():
+        shutil.copy2(ontology_dir / "imports" / "external.ttl", out / "ontology-external.ttl")
     onto = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     onto.serialize(out / "ontology.owl", format="xml")
 

@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -x /usr/share/openrefine/refine ] || missing+=(openrefine)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -e /usr/include/unicode/translit.h ] || missing+=(libicu-dev)  # PyICU builds against it
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

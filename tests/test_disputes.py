@@ -63,3 +63,17 @@ def test_disputes_page_html_and_json(built_store_dir: Path) -> None:
         data = client.get("/disputes?format=json").json()
         assert any(d["subject"] == ID + "pakistan-steel-mills" for d in data)
         assert all(len(d["sides"]) >= 2 for d in data)
+
+
+def test_gallery_query_and_disputes_page_share_one_definition(
+    fixture_store: EmbeddedStore, facts: dict
+) -> None:
+    """disputed-facts.rq and /disputes list the same (subject, property) pairs; one sum in
+    two currencies (the 1961 loan: 27 million roubles, $30 million) is in neither."""
+    query = (Path(__file__).resolve().parent.parent / "data/queries/disputed-facts.rq").read_text()
+    rows = fixture_store.select(query)
+    from_query = {
+        (str(r["subject"]).removeprefix(ID), str(r["property"]).removeprefix("prkg:")) for r in rows
+    }
+    assert from_query == set(facts)
+    assert ("soviet-oil-exploration-loan-1961", "loanAmount") not in from_query

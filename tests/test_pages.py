@@ -175,7 +175,7 @@ def test_dumps_download_and_traversal(client: TestClient, built_store_dir: Path)
 
 
 def test_query_ui_is_offline_with_prefixes_and_gallery(client: TestClient) -> None:
-    r = client.get("/")
+    r = client.get("/query")
     assert r.status_code == 200
     scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', r.text)
     assert all(s.startswith("/") for s in scripts), scripts  # nothing from a CDN
@@ -186,7 +186,7 @@ def test_query_ui_is_offline_with_prefixes_and_gallery(client: TestClient) -> No
     for name, iri in NS.prefixes().items():
         assert f"PREFIX {name}: <{iri}>" in config["defaultQuery"]
     gallery = load_gallery(DATA_DIR / "queries")
-    links = [unquote(unescape(x)) for x in re.findall(r'href="/\?query=([^"]+)"', r.text)]
+    links = [unquote(unescape(x)) for x in re.findall(r'href="/query\?query=([^"]+)"', r.text)]
     assert len(links) == len(gallery) >= 12
     assert {g.query for g in gallery} == set(links)
     assert all(unescape(r.text).count(g.title) for g in gallery)

@@ -1,8 +1,11 @@
 """OWL reasoning with owlready2's HermiT: a consistency check and materialised types.
 
 The reasoner sees the ontology plus the curated entities (their asserted classes and the
-object-property facts between them). Data-property values are left out: HermiT does not
-know xsd:gYear, and dates are checked by SHACL instead. When the whole is inconsistent we
+object-property facts between them), and every data-property value whose datatype is in the
+OWL 2 datatype map (texts, language-tagged texts, numbers, booleans, IRIs), on entities,
+value nodes and claims alike. Dates (xsd:date, xsd:gYearMonth, xsd:gYear) are outside the
+OWL 2 datatype map: they are left to the SHACL shapes (ontology/shapes.ttl, DateShape), and
+the build says how many it left there. When the whole is inconsistent we
 stop the build and name the clash: HermiT only says "inconsistent", so we look for the
 individual whose asserted and domain/range-implied classes are declared disjoint and
 point at the YAML lines that made it so.
@@ -15,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kg.data.namespaces import ONTOLOGY_IRI
@@ -31,15 +34,29 @@ class ReasoningError(Exception):
 class ReasoningResult:
     inferred: Graph = field(default_factory=Graph)
     individuals: int = 0
+    literals: int = 0
+    dates_left_to_shacl: int = 0
+
+
+# The datatypes of the OWL 2 datatype map that occur in our data (a language-tagged text
+# has no datatype IRI in rdflib: it is rdf:PlainLiteral to OWL 2).
+OWL2_DATATYPES = frozenset(
+    {XSD.string, XSD.decimal, XSD.integer, XSD.boolean, XSD.anyURI, XSD.double, XSD.dateTime}
+)
+DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
 
 
 Triples = Iterable[tuple[Node, Node, Node]]
 
 
-def _abox(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Graph:
-    """Class assertions and object-property facts between our entities and value nodes."""
+def _abox(
+    union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...], counts: ReasoningResult
+) -> Graph:
+    """Class assertions, object-property facts and the OWL 2-typed literal values of the
+    individuals under `prefixes`; `counts` gets the literals given and the dates left out."""
     abox = Graph()
     object_props = set(onto.object_properties.values())
+    data_props = set(onto.datatype_properties.values())
     classes = set(onto.classes.values())
     for s, p, o in union:
         if not isinstance(s, URIRef) or not str(s).startswith(prefixes):
@@ -47,12 +64,24 @@ def _abox(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Grap
         is_class_assertion = p == RDF.type and o in classes
         if is_class_assertion or (p in object_props and isinstance(o, URIRef)):
             abox.add((s, p, o))
+        elif p in data_props and isinstance(o, Literal):
+            if o.datatype in DATE_TYPES:
+                counts.dates_left_to_shacl += 1
+            elif o.datatype is None or o.datatype in OWL2_DATATYPES:
+                if (s, p, o) not in abox:
+                    counts.literals += 1
+                abox.add((s, p, o))
     for s in set(abox.subjects()) | {o for o in abox.objects() if isinstance(o, URIRef)}:
         abox.add((s, RDF.type, OWL.NamedIndividual))
     return abox
 
 
-def reason(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> ReasoningResult:
+def reason(
+    union: Triples,
+    onto: OntologyInfo,
+    prefixes: tuple[str, ...],
+    bookkeeping: tuple[str, ...] = (),
+) -> ReasoningResult:
     """Run HermiT over ontology + data; return the inferred class assertions.
 
     `prefixes` are the IRI prefixes of the individuals to reason about (entities and value
@@ -65,10 +94,12 @@ def reason(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Rea
         sync_reasoner_hermit,
     )
 
-    abox = _abox(union, onto, prefixes)
+    result = ReasoningResult()
+    abox = _abox(union, onto, prefixes + bookkeeping, result)
     combined = Graph()
     for triple in onto.graph:
-        combined.add(triple)
+        if triple[1] != OWL.imports:  # the module is already merged in (kg/data/ontology.py)
+            combined.add(triple)
     for triple in abox:
         combined.add(triple)
     world = World()
@@ -87,10 +118,13 @@ def reason(union: Triples, onto: OntologyInfo, prefixes: tuple[str, ...]) -> Rea
     if unsatisfiable:
         raise ReasoningError("Unsatisfiable classes: " + ", ".join(sorted(unsatisfiable)))
     asserted = set(abox.triples((None, RDF.type, None)))
-    result = ReasoningResult()
     for individual in world.individuals():
         subject = URIRef(individual.iri)
         result.individuals += 1
+        if not individual.iri.startswith(prefixes):
+            # claims, and the controlled values they point to, are checked for consistency,
+            # but their types are bookkeeping, not domain facts
+            continue
         for cls in individual.INDIRECT_is_a:
             if not isinstance(cls, ThingClass) or cls.iri == str(OWL.Thing):
                 continue
@@ -140,6 +174,26 @@ def explain_clash(abox: Graph, onto: OntologyInfo) -> str:
                     f"{node} would be both {a} ({classes[a]}) and {b} ({classes[b]}), "
                     "which are disjoint"
                 )
+    lines += literal_clashes(abox, onto)
     if not lines:
         return "No simple disjointness clash found; inspect the ontology with Protégé."
     return "Clash: " + "; ".join(sorted(set(lines)))
+
+
+def literal_clashes(abox: Graph, onto: OntologyInfo) -> list[str]:
+    """Literal values whose datatype is not the property's range (a text where a number is
+    due, a text without a language where a language-tagged one is), each named."""
+    plain = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
+    found: list[str] = []
+    for s, p, o in abox:
+        if not isinstance(o, Literal):
+            continue
+        rng = onto.ranges.get(p)  # type: ignore[arg-type]
+        if rng is None or rng in (RDFS.Literal, plain):
+            continue
+        actual = o.datatype or plain
+        numeric = {XSD.decimal, XSD.integer}
+        if actual == rng or (rng == XSD.decimal and actual in numeric):
+            continue
+        found.append(f"{s} has {p} {o.n3()}, but the range of {p} is {rng}")
+    return found

@@ -18,6 +18,9 @@ from kg.data.namespaces import PRKG
 
 ONTOLOGY_FILE = "prkg.ttl"
 SHAPES_FILE = "shapes.ttl"
+# The module of external-term declarations that prkg.ttl imports (owl:imports), relative to
+# the ontology directory; read with the ontology so that its closure is what is checked.
+IMPORT_FILES = ("imports/external.ttl",)
 
 # Predicates from other vocabularies a claim may use, with the kind of object they take.
 EXTERNAL_PREDICATES: dict[str, URIRef] = {
@@ -53,6 +56,14 @@ class OntologyInfo:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several parser exception types
             raise OntologyError(f"{path}: cannot parse the ontology: {exc}") from exc
+        for name in IMPORT_FILES:
+            module = ontology_dir / name
+            if not module.is_file():
+                continue  # an ontology directory of a test may hold prkg.ttl alone
+            try:
+                graph.parse(module, format="turtle")
+            except Exception as exc:
+                raise OntologyError(f"{module}: cannot parse the import module: {exc}") from exc
         info = cls(graph=graph)
         prefix = str(PRKG)
         for term in graph.subjects(RDF.type, OWL.Class):

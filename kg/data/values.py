@@ -21,6 +21,8 @@ from kg.data.namespaces import PRKG, Namespaces
 from kg.data.records import DATE_RE, ClaimRecord, valid_date
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+# Capacities are rates (a year's production): their units end in "/a" since ontology 0.2.0.
+RATE_PREDICATES = ("capacity", "plannedCapacity")
 # Where a reader reports a mistake: file, line, message.
 Report = Callable[[str, int, str], None]
 
@@ -82,6 +84,14 @@ def value_node(
         if not unit:
             err(claim.file, line, "a quantity needs a unit")
             return None
+        if claim.predicate.removeprefix("prkg:") in RATE_PREDICATES and str(unit) in ("Mt", "t"):
+            err(
+                claim.file,
+                line,
+                f"{claim.predicate} is a rate: write unit {unit}/a, not {unit} (the pattern of "
+                "ontology 0.1.0; run `python ontology/migrations/v2.py data` to migrate)",
+            )
+            return None
         props.append((PRKG.unit, Literal(str(unit))))
         props.insert(0, (RDF.type, PRKG.QuantityValue))
     else:
@@ -99,6 +109,7 @@ def value_node(
     node = URIRef(ns.value(hashlib.sha1(key.encode()).hexdigest()[:16]))
     return node, props
 
+
 def literal(claim: ClaimRecord, kind: str, err: Report) -> Literal | None:
     """The claim's object as a literal typed by the property's kind (the ontology's range:
     temporal, integer, decimal, else plain text)."""
@@ -113,8 +124,7 @@ def literal(claim: ClaimRecord, kind: str, err: Report) -> Literal | None:
             err(
                 claim.file,
                 line,
-                f"malformed date {text!r} for {claim.predicate}: "
-                "write YYYY, YYYY-MM or YYYY-MM-DD",
+                f"malformed date {text!r} for {claim.predicate}: write YYYY, YYYY-MM or YYYY-MM-DD",
             )
             return None
         return date_literal(text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.data.namespaces import PRKG, Namespaces
-from kg.link.textmatch import normalise, prefix_match, similarity
+from kg.link.textmatch import normalise, prefix_match, similarity, word_score
 from kg.store import Term
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -197,7 +197,9 @@ class LabelIndex:
     def _name_score(self, query: str, entity: IndexedEntity) -> tuple[float, str]:
         best, best_label = 0.0, entity.name
         for text, _lang in entity.labels:
-            value = similarity(query, text)
+            # A query that names one word of a longer label ("Гудду") is a candidate, never a
+            # match: 0.8 × word_score stays below the match threshold.
+            value = max(similarity(query, text), 0.8 * word_score(query, text))
             if value > best:
                 best, best_label = value, text
                 if value == 1.0:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
+from functools import lru_cache
+
+import icu
+from rapidfuzz import fuzz
 
 # Arabic-script letters that Urdu writes differently; keyboards and sources mix them.
 _ARABIC_VARIANTS = str.maketrans(
@@ -36,14 +39,21 @@ _ARABIC_VARIANTS = str.maketrans(
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
-# Cyrillic to Latin, close to the common English romanisation of Russian names, so that a
-# Russian spelling can still be compared with an English-only label.
-_CYRILLIC_TO_LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch",
-    "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}  # fmt: skip
+# Latin spellings of other scripts come from ICU's transliterators (Any-Latin covers Cyrillic
+# and Arabic). ICU's Arabic-Latin leaves out the letters Urdu adds, and spells و/ی only as
+# consonants, so a short rule set for those runs first (with the English romanisation of
+# Russian letters ICU spells the scholarly way: ч is ch, not č); then accents go (Latin-ASCII).
+_URDU_RULES = """
+\u0688 > d ; \u0679 > t ; \u0691 > r ; \u06c1 > h ; \u06be > h ; \u06c3 > h ;
+\u06d2 > e ; \u06ba > n ; \u06cc > i ; \u0648 > u ; \u0627 > a ; \u06a9 > k ; \u06af > g ;
+ж > zh ; х > kh ; ц > ts ; ч > ch ; ш > sh ; щ > shch ; й > y ; ю > yu ; я > ya ; ъ > ; ь > ;
+"""
+
+
+@lru_cache(maxsize=1)
+def _transliterators() -> tuple[icu.Transliterator, icu.Transliterator]:
+    urdu = icu.Transliterator.createFromRules("prkg-urdu", _URDU_RULES, icu.UTransDirection.FORWARD)
+    return urdu, icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
 def normalise(text: str) -> str:
@@ -59,9 +69,24 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def romanise(text: str) -> str:
-    """A normalised name with Cyrillic letters spelled in Latin ones (others unchanged)."""
-    return "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in normalise(text))
+    """A normalised name spelled in Latin letters (ICU transliteration of any script)."""
+    norm = normalise(text)
+    if norm.isascii():
+        return norm
+    urdu, latin = _transliterators()
+    return normalise(latin.transliterate(urdu.transliterate(norm)))
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def skeleton(word: str) -> str:
+    """A romanised word without vowels or doubled letters: what Urdu's script writes of it."""
+    word = _DOUBLE.sub(r"\1", word)
+    return word[:1] + _VOWELS.sub("", word[1:])
 
 
 def _tokens(text: str) -> list[str]:
@@ -90,13 +115,13 @@ def similarity(query: str, label: str) -> float:
 
 
 def _score(a: str, b: str) -> float:
-    chars = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    chars = fuzz.ratio(a, b) / 100.0
     ta, tb = set(_tokens(a)), set(_tokens(b))
     overlap = len(ta & tb) / max(len(ta | tb), 1)
     # Tokens that nearly match ("alexey" ~ "alexei") count for most of a token.
     fuzzy = 0.0
     if ta and tb:
-        pairs = [max(SequenceMatcher(None, x, y).ratio() for y in tb) for x in ta]
+        pairs = [max(fuzz.ratio(x, y) for y in tb) / 100.0 for x in ta]
         fuzzy = sum(pairs) / max(len(ta), len(tb))
     return max(chars, 0.5 * overlap + 0.5 * fuzzy, overlap)
 
@@ -112,3 +137,29 @@ def prefix_match(prefix: str, label: str) -> bool:
     return any(word.startswith(p) for word in n.split()) or romanise(label).startswith(
         romanise(prefix)
     )
+
+
+def word_score(query: str, label: str) -> float:
+    """How well every word typed is found among a label's words, 0..1 (for search).
+
+    Search is looser than reconciliation: "Гудду" should find "Guddu Thermal Power Station".
+    Each query word is compared (romanised) with the label's best word, by spelling and, for
+    scripts that omit vowels, by consonant skeleton; the score is the mean over query words,
+    lowered a little for each label word the query leaves out, so the closest label leads.
+    """
+    q_words, l_words = romanise(query).split(), romanise(label).split()
+    if not q_words or not l_words:
+        return 0.0
+    total = 0.0
+    for q in q_words:
+        best = 0.0
+        for w in l_words:
+            value = fuzz.ratio(q, w) / 100.0
+            if len(q) >= 3 and w.startswith(q):
+                value = max(value, 0.95)
+            if len(q) >= 3 and skeleton(q) == skeleton(w):
+                value = max(value, 0.9)
+            best = max(best, value)
+        total += best
+    coverage = min(len(q_words) / len(l_words), 1.0)
+    return total / len(q_words) * (0.75 + 0.25 * coverage)
