@@ -6,6 +6,8 @@ weak documents never carry confident claims, one entity stands for one real thin
 theme's gallery query answers with the facts we know are there, and every known
 disagreement between sources is listed by the disputed-facts query, each side with its
 sources. Graph-level tests run over the session build of the real data (`fixture_store`).
+The source sets named here are lower bounds: a new document that corroborates a fact adds
+to its sources and keeps these tests green; only a new disagreement must be added by hand.
 """
 
 from __future__ import annotations
@@ -171,12 +173,12 @@ def test_s12_error_is_recorded_as_low_confidence_only(fixture_store: EmbeddedSto
 def test_theme_steel_timeline(fixture_store: EmbeddedStore) -> None:
     rows = run_gallery(fixture_store, "theme-steel.rq")
     got = {(r["date"], r["event"].removeprefix(ID)): source_set(r) for r in rows}
-    assert got[("1969-01", "psm-feasibility-signing-1969")] == {"S20"}
-    assert got[("1971-01", "psm-assistance-signing-1971")] == {"S20"}
-    assert got[("1973-12", "psm-foundation-stone-1973")] == {"S21"}
+    assert {"S20"} <= got[("1969-01", "psm-feasibility-signing-1969")]
+    assert {"S20"} <= got[("1971-01", "psm-assistance-signing-1971")]
+    assert {"S21"} <= got[("1973-12", "psm-foundation-stone-1973")]
     assert {"S23", "S27"} <= got[("1985-01-15", "psm-inauguration-1985")]
-    assert got[("2024-07-04", "psm-gas-disconnection-2024")] == {"S33"}
-    assert got[("2025-07-11", "psm-revival-signing-2025")] == {"S01"}
+    assert {"S33"} <= got[("2024-07-04", "psm-gas-disconnection-2024")]
+    assert {"S01"} <= got[("2025-07-11", "psm-revival-signing-2025")]
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates)
 
@@ -187,57 +189,53 @@ def _statements(rows: list[dict[str, str]]) -> dict[tuple[str, str, str], set[st
 
 def test_theme_oil_and_gas(fixture_store: EmbeddedStore) -> None:
     got = _statements(run_gallery(fixture_store, "theme-oil-gas.rq"))
-    assert got[("ogdcl", "prkg:foundingDate", "1961-09-20")] == {"S40"}
-    assert got[("ogdcl", "prkg:foundingDate", "1961-04-04")] == {"S40", "S41"}
-    assert got[("ogdcl", "prkg:discovered", "Toot oil field")] == {"S37"}
-    assert got[("soviet-oil-exploration-loan-1961", "prkg:loanAmount", "27000000 SUR")] == {"S38"}
+    assert {"S40"} <= got[("ogdcl", "prkg:foundingDate", "1961-09-20")]
+    assert {"S40", "S41"} <= got[("ogdcl", "prkg:foundingDate", "1961-04-04")]
+    assert {"S37"} <= got[("ogdcl", "prkg:discovered", "Toot oil field")]
+    assert {"S38"} <= got[("soviet-oil-exploration-loan-1961", "prkg:loanAmount", "27000000 SUR")]
     assert {"S39"} <= got[("oil-exploration-agreement-signing-1961", "prkg:date", "1961-03-04")]
-    assert got[("first-russian-crude-cargo-2023", "prkg:paymentCurrency", "CNY")] == {"S59", "S60"}
-    assert got[("first-russian-crude-cargo-2023", "prkg:volume", "45000 t")] == {"S60"}
+    assert {"S59", "S60"} <= got[("first-russian-crude-cargo-2023", "prkg:paymentCurrency", "CNY")]
+    assert {"S60"} <= got[("first-russian-crude-cargo-2023", "prkg:volume", "45000 t")]
     assert ("lng-iga-signing-2017", "prkg:date", "2017-10-13") in got
 
 
 def test_theme_power(fixture_store: EmbeddedStore) -> None:
     got = _statements(run_gallery(fixture_store, "theme-power.rq"))
-    assert got[("guddu-thermal-power-station", "prkg:capacity", "1762 MW")] == {"S43"}
-    assert got[("guddu-tpe-units", "prkg:capacity", "220 MW")] == {"S44"}
-    assert got[("muzaffargarh-units-1-3", "prkg:builtBy", "Technopromexport")] == {"S44"}
-    assert got[("muzaffargarh-units-installation", "prkg:startDate", "1993")] == {"S44"}
-    assert got[("guddu-thermal-power-station", "prkg:builtWithAssistanceOf", "Soviet Union")] == {
-        "S06",
-        "S43",
-    }
+    assert {"S43"} <= got[("guddu-thermal-power-station", "prkg:capacity", "1762 MW")]
+    assert {"S44"} <= got[("guddu-tpe-units", "prkg:capacity", "220 MW")]
+    assert {"S44"} <= got[("muzaffargarh-units-1-3", "prkg:builtBy", "Technopromexport")]
+    assert {"S44"} <= got[("muzaffargarh-units-installation", "prkg:startDate", "1993")]
+    key = ("guddu-thermal-power-station", "prkg:builtWithAssistanceOf", "Soviet Union")
+    assert {"S06", "S43"} <= got[key]
 
 
 def test_theme_pipeline(fixture_store: EmbeddedStore) -> None:
     got = _statements(run_gallery(fixture_store, "theme-pipeline.rq"))
     pipe = "pakistan-stream-gas-pipeline"
-    assert got[(pipe, "prkg:length", "1100 km")] == {"S45", "S51"}
-    assert got[(pipe, "prkg:length", "1122 km")] == {"S54"}
-    assert got[(pipe, "prkg:capacity", "12.4 bcm/a")] == {"S45", "S51"}
-    assert got[(pipe, "prkg:formerName", "North-South Gas Pipeline")] == {"S49"}
-    assert got[("psgp-shareholding-pakistan", "prkg:share", "74 percent")] == {"S52"}
-    assert got[("ns-iga-signing-2015", "prkg:date", "2015-10-16")] == {"S46", "S503"}
-    assert got[("ns-iga-amending-protocol-2021", "prkg:signatory", "Nikolay Shulginov")] == {"S49"}
+    assert {"S45", "S51"} <= got[(pipe, "prkg:length", "1100 km")]
+    assert {"S54"} <= got[(pipe, "prkg:length", "1122 km")]
+    assert {"S45", "S51"} <= got[(pipe, "prkg:capacity", "12.4 bcm/a")]
+    assert {"S49"} <= got[(pipe, "prkg:formerName", "North-South Gas Pipeline")]
+    assert {"S52"} <= got[("psgp-shareholding-pakistan", "prkg:share", "74 percent")]
+    assert {"S46", "S503"} <= got[("ns-iga-signing-2015", "prkg:date", "2015-10-16")]
+    assert {"S49"} <= got[("ns-iga-amending-protocol-2021", "prkg:signatory", "Nikolay Shulginov")]
 
 
 def test_theme_trade(fixture_store: EmbeddedStore) -> None:
     got = _statements(run_gallery(fixture_store, "theme-trade.rq"))
-    assert got[("trade-pk-ru-fy2022-23-total", "prkg:tradeValue", "920000000 USD")] == {"S76"}
-    assert got[("trade-pk-ru-2023-total", "prkg:tradeValue", "more than 1000000000 USD")] == {
-        "S77",
-        "S78",
-    }
-    assert got[("trade-pk-ru-2023-total", "prkg:changeRate", "more than 50 percent")] == {"S78"}
+    assert {"S76"} <= got[("trade-pk-ru-fy2022-23-total", "prkg:tradeValue", "920000000 USD")]
+    key = ("trade-pk-ru-2023-total", "prkg:tradeValue", "more than 1000000000 USD")
+    assert {"S77", "S78"} <= got[key]
+    assert {"S78"} <= got[("trade-pk-ru-2023-total", "prkg:changeRate", "more than 50 percent")]
     key = ("b2b-barter-trade-mechanism-2023", "prkg:instrumentNumber", "SRO 642(I)/2023")
-    assert got[key] == {"S67"}
-    assert got[("b2b-barter-mechanism-issue-2023", "prkg:date", "2023-06-01")] == {"S66", "S67"}
+    assert {"S67"} <= got[key]
+    assert {"S66", "S67"} <= got[("b2b-barter-mechanism-issue-2023", "prkg:date", "2023-06-01")]
 
 
 def test_theme_commission(fixture_store: EmbeddedStore) -> None:
     rows = run_gallery(fixture_store, "theme-commission.rq")
     by_number = {r["number"]: r for r in rows if "number" in r}
-    assert set(by_number) == {"5", "7", "8", "9", "10"}
+    assert set(by_number) >= {"5", "7", "8", "9", "10"}
     assert by_number["10"]["place"] == "Islamabad"
     assert set(by_number["10"]["coChairs"].split(", ")) == {
         "Awais Ahmad Khan Leghari",
@@ -246,7 +244,7 @@ def test_theme_commission(fixture_store: EmbeddedStore) -> None:
     assert set(by_number["8"]["coChairs"].split(", ")) == {"Ayaz Sadiq", "Nikolay Shulginov"}
     assert set(by_number["5"]["coChairs"].split(", ")) == {"Khurram Dastgir Khan", "Denis Manturov"}
     assert by_number["7"]["place"] == "Yekaterinburg"
-    assert source_set(by_number["7"]) == {"S55", "S69"}
+    assert {"S55", "S69"} <= source_set(by_number["7"])
     assert any("2014-11-26" in r["dates"] for r in rows)  # the unnumbered 2014 session
 
 
@@ -288,7 +286,7 @@ def test_disputed_facts_lists_each_known_disagreement(
 ) -> None:
     assert pair in disputed, f"{pair} is not listed as disputed"
     for value, sources in KNOWN_DISAGREEMENTS[pair].items():
-        assert disputed[pair].get(value) == sources, (pair, value, disputed[pair])
+        assert sources <= disputed[pair].get(value, set()), (pair, value, disputed[pair])
 
 
 def test_disputed_capacity_range_keeps_both_sources(
