@@ -9,8 +9,10 @@ preflights do not allow the Authorization header for other origins.
 
 HTML pages get a Content-Security-Policy that allows only our own scripts: an inline
 `<script>` a page carries is allowed by its SHA-256 hash, computed from the page itself, so
-templates need no nonces and nothing injected into a page can run. Stylesheets are ours too,
-but inline styles are allowed (see `policy_for`).
+templates need no nonces and nothing injected into a page can run. Style elements are ours
+only: our stylesheets, this page's inline `<style>` blocks by hash, and the `<style>` elements
+the vendored vis libraries insert, by the hashes of their texts (`viz.vendored_styles`).
+Style attributes stay allowed (see `policy_for`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import re
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from viz.vendored_styles import style_hashes
 
 READ_PREFIXES = (
     "/sparql",
@@ -36,6 +40,7 @@ READ_PREFIXES = (
     "/context.jsonld",
 )
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+INLINE_STYLE = re.compile(rb"<style[^>]*>(.*?)</style>", re.S | re.I)
 UPDATE_MARKERS = (b"update=", b"application/sparql-update")
 
 
@@ -200,24 +205,29 @@ class _CspOnHtml:
         await self.send({"type": "http.response.body", "body": page})
 
 
+def _hash(text: bytes) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text).digest()).decode() + "'"
+
+
 def policy_for(page: bytes) -> str:
-    """A CSP allowing our own scripts, styles, images and fetches, and this page's inline
-    scripts by hash (JSON data blocks are not scripts and need none)."""
-    hashes = []
-    for attrs, code in INLINE_SCRIPT.findall(page):
-        if b"application/json" in attrs.lower():
-            continue
-        digest = base64.b64encode(hashlib.sha256(code).digest()).decode()
-        hashes.append(f"'sha256-{digest}'")
-    scripts = " ".join(["'self'", *sorted(set(hashes))])
+    """A CSP allowing our own scripts, styles, images and fetches: this page's inline scripts
+    and style blocks by hash (JSON data blocks are not scripts and need none), and the style
+    elements the vendored libraries insert by theirs."""
+    scripts = {_hash(code) for attrs, code in INLINE_SCRIPT.findall(page)
+               if b"application/json" not in attrs.lower()}  # fmt: skip
+    styles = {_hash(css) for css in INLINE_STYLE.findall(page)} | set(style_hashes())
+    script_src = " ".join(["'self'", *sorted(scripts)])
+    style_src = " ".join(["'self'", *sorted(styles)])
     return (
         "default-src 'self'; "
-        f"script-src {scripts}; "
-        # Styles: ours, plus inline ones, because the bundled vis-network, vis-timeline
-        # and YASGUI insert <style> elements and style attributes as they draw (19 distinct
-        # ones seen in the browser tests, some computed at run time, so hashes cannot list
-        # them). Inline styles cannot run code; scripts stay strictly ours.
-        "style-src 'self' 'unsafe-inline'; "
+        f"script-src {script_src}; "
+        f"style-src {style_src}; "
+        f"style-src-elem {style_src}; "
+        # Style attributes: vis-network, vis-timeline and YASGUI position what they draw
+        # with style attributes computed at run time (sizes, offsets), which no hash can
+        # list. An attribute can neither load nor run anything; style elements, which can
+        # (@import, url()), are ours only.
+        "style-src-attr 'unsafe-inline'; "
         "img-src 'self' data: blob:; "
         "connect-src 'self'; "
         "font-src 'self' data:; "
