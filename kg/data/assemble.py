@@ -40,7 +40,18 @@ SOURCE_KIND_TERMS = {
     "curation": PRKG.Curation,
     "dataset": PRKG.Dataset,
 }
-LEVEL_TERMS = {"high": PRKG.High, "medium": PRKG.Medium, "low": PRKG.Low}
+# Two schemes with distinct members (ontology 0.3.0): a source's reliability and a claim's
+# confidence are different judgements, though curators write the same three words for both.
+RELIABILITY_TERMS = {
+    "high": PRKG.HighReliability,
+    "medium": PRKG.MediumReliability,
+    "low": PRKG.LowReliability,
+}
+LEVEL_TERMS = {
+    "high": PRKG.HighConfidence,
+    "medium": PRKG.MediumConfidence,
+    "low": PRKG.LowConfidence,
+}
 NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
 
 Triple = tuple[Node, Node, Node]
@@ -112,7 +123,7 @@ class Assembler:
         g.add((doc, SCHEMA.url, URIRef(src.url)))
         g.add((doc, DCTERMS.identifier, Literal(src.id)))
         g.add((doc, PRKG.sourceKind, SOURCE_KIND_TERMS[src.kind]))
-        g.add((doc, PRKG.reliability, LEVEL_TERMS[src.reliability]))
+        g.add((doc, PRKG.reliability, RELIABILITY_TERMS[src.reliability]))
         if src.date:
             g.add((doc, DCTERMS.issued, date_literal(src.date)))
         if src.date_stated:

@@ -1,0 +1,77 @@
+"""Issue 20, items 3–9: the patterns of ontology 0.3.0, checked on the ontology and the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from kg.check.reason import ReasoningError, reason
+from kg.data.namespaces import PRKG
+from kg.data.ontology import OntologyInfo
+from kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+ID = "https://w3id.org/prkg/id/"
+
+
+@pytest.fixture(scope="module")
+def onto() -> OntologyInfo:
+    return OntologyInfo.load(ONTOLOGY_DIR)
+
+
+def _members(graph: Graph, scheme: URIRef) -> set[URIRef]:
+    return {s for s in graph.subjects(SKOS.inScheme, scheme) if isinstance(s, URIRef)}
+
+
+def test_reliability_and_confidence_are_two_schemes_with_distinct_members(
+    onto: OntologyInfo,
+) -> None:
+    g = onto.graph
+    reliability = _members(g, PRKG.ReliabilityScheme)
+    confidence = _members(g, PRKG.ConfidenceScheme)
+    assert len(reliability) == 3 and len(confidence) == 3
+    assert not reliability & confidence
+    for scheme in (PRKG.ReliabilityScheme, PRKG.ConfidenceScheme):
+        assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    # The notation is what curators write in the YAML, the same three words in both schemes.
+    assert {str(g.value(m, SKOS.notation)) for m in reliability} == {"high", "medium", "low"}
+    assert {str(g.value(m, SKOS.notation)) for m in confidence} == {"high", "medium", "low"}
+    # The 0.2.0 individuals stay, deprecated, pointing at both replacements.
+    for old in (PRKG.High, PRKG.Medium, PRKG.Low):
+        assert (old, OWL.deprecated, None) in g
+        assert not set(g.objects(old, RDF.type)) & {PRKG.ReliabilityLevel, PRKG.ConfidenceLevel}
+
+
+def test_a_reliability_level_used_as_a_confidence_is_a_clash(onto: OntologyInfo) -> None:
+    """The two level classes are disjoint, so the reasoner stops on a mixed-up level."""
+    data = Graph()
+    claim = URIRef(ID + "a-claim")
+    data.add((claim, RDF.type, PRKG.Claim))
+    data.add((claim, PRKG.confidence, PRKG.HighReliability))
+    with pytest.raises(ReasoningError) as info:
+        reason(data, onto, (ID,))
+    assert "HighReliability" in str(info.value) or "disjoint" in str(info.value)
+
+
+def test_built_data_uses_each_scheme_for_its_own_judgement(fixture_store: EmbeddedStore) -> None:
+    """Sources carry reliability members, claims confidence members, never the other way."""
+    wrong = fixture_store.select(
+        """PREFIX prkg: <https://w3id.org/prkg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?x ?level WHERE {
+          { ?x prkg:reliability ?level . FILTER(?level NOT IN (prkg:HighReliability,
+              prkg:MediumReliability, prkg:LowReliability)) }
+          UNION
+          { ?x prkg:confidence ?level . FILTER(?level NOT IN (prkg:HighConfidence,
+              prkg:MediumConfidence, prkg:LowConfidence)) }
+        } LIMIT 5"""
+    )
+    assert wrong == []
+    assert fixture_store.ask(
+        "PREFIX prkg: <https://w3id.org/prkg/ontology#> "
+        "ASK { ?d prkg:reliability prkg:LowReliability }"
+    )
