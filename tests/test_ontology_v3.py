@@ -75,3 +75,36 @@ def test_built_data_uses_each_scheme_for_its_own_judgement(fixture_store: Embedd
         "PREFIX prkg: <https://w3id.org/prkg/ontology#> "
         "ASK { ?d prkg:reliability prkg:LowReliability }"
     )
+
+
+def test_status_is_a_scheme_member_and_planned_things_are_not_events(
+    fixture_store: EmbeddedStore,
+) -> None:
+    """Item 4: every status is in the scheme; the planned 2026 visit is no prkg:Event."""
+    prefixes = (
+        "PREFIX prkg: <https://w3id.org/prkg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "PREFIX id: <https://w3id.org/prkg/id/> "
+    )
+    assert fixture_store.ask(prefixes + "ASK { ?x prkg:status prkg:Signed }")
+    assert not fixture_store.ask(
+        prefixes
+        + "ASK { ?x prkg:status ?s FILTER NOT EXISTS { ?s skos:inScheme prkg:StatusScheme } }"
+    )
+    assert fixture_store.ask(prefixes + "ASK { id:sharif-moscow-visit-2026 a prkg:PlannedEvent }")
+    assert not fixture_store.ask(
+        prefixes + "ASK { id:sharif-moscow-visit-2026 a/rdfs:subClassOf* prkg:Event }"
+    )
+    assert fixture_store.ask(
+        prefixes + 'ASK { ?c prkg:statusText "Signed in 2015 but not implemented"@en }'
+    )
+
+
+def test_planned_activity_and_event_are_disjoint(onto: OntologyInfo) -> None:
+    data = Graph()
+    visit = URIRef(ID + "a-visit")
+    data.add((visit, RDF.type, PRKG.PlannedEvent))
+    data.add((visit, RDF.type, PRKG.Visit))
+    with pytest.raises(ReasoningError):
+        reason(data, onto, (ID,))

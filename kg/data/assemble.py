@@ -47,6 +47,19 @@ RELIABILITY_TERMS = {
     "medium": PRKG.MediumReliability,
     "low": PRKG.LowReliability,
 }
+# The status scheme (ontology 0.3.0): the code curators write → the scheme's member.
+STATUS_TERMS = {
+    "proposed": PRKG.Proposed,
+    "announced": PRKG.Announced,
+    "agreed": PRKG.Agreed,
+    "signed": PRKG.Signed,
+    "under-construction": PRKG.UnderConstruction,
+    "operational": PRKG.Operational,
+    "suspended": PRKG.Suspended,
+    "closed": PRKG.Closed,
+    "cancelled": PRKG.Cancelled,
+    "not-known-to-have-happened": PRKG.NotKnownToHaveHappened,
+}
 LEVEL_TERMS = {
     "high": PRKG.HighConfidence,
     "medium": PRKG.MediumConfidence,
@@ -196,6 +209,8 @@ class Assembler:
                 g.add((c, PRKG.asSpelled, Literal(claim.as_spelled)))
             if claim.role_label:
                 g.add((c, PRKG.roleLabel, Literal(claim.role_label)))
+            if claim.status_text:
+                g.add((c, PRKG.statusText, Literal(claim.status_text, lang="en")))
             if claim.role:
                 g.add((c, PRKG.role, self.entity_iri(claim.role)))
             if claim.as_of:
@@ -350,6 +365,18 @@ class Assembler:
             if made is None:
                 return
             obj, extra = made
+        elif kind == "status":
+            code = str(claim.object).strip()
+            if code not in STATUS_TERMS:
+                self.err(
+                    claim.file,
+                    claim.object_line,
+                    f"status takes one of: {', '.join(STATUS_TERMS)}; not {code!r}. Free-text "
+                    "status is the 0.2.0 pattern: run python ontology/migrations/v3.py data "
+                    "(it keeps the words in status_text, or makes them a statusNote)",
+                )
+                return
+            obj = STATUS_TERMS[code]
         elif kind == "external":
             text = str(claim.object)
             if not re.match(r"^https?://\S+$", text):

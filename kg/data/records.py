@@ -31,7 +31,6 @@ SOURCE_KINDS = {
 LEVELS = {"high", "medium", "low"}
 
 
-
 @dataclass(frozen=True, order=True)
 class DataError:
     """One problem in the data, where it is."""
@@ -98,6 +97,7 @@ class ClaimRecord:
     as_spelled: str | None = None
     role: str | None = None
     role_label: str | None = None
+    status_text: str | None = None
     as_of: str | None = None
     recorded: str | None = None
     id: str | None = None
@@ -157,6 +157,7 @@ CLAIM_KEYS = {
     "as_spelled",
     "role",
     "role_label",
+    "status_text",
     "as_of",
     "recorded",
     "id",
