@@ -27,6 +27,8 @@ OLD_CLAIMS = (
     '- {subject: pakistan-steel-mills, predicate: status, object: "Not for sale this year",'
     " locator: para 2}  # a comment the migration keeps\n"
     "- {subject: s999-planned-visit, predicate: place, object: moscow, locator: para 1}\n"
+    "- {subject: s999-planned-visit, predicate: participant, object: shehbaz-sharif,"
+    " locator: para 1, role_label: head of the Pakistani delegation}\n"
 )
 OLD_ENTITIES = (
     "entities:\n"
@@ -73,12 +75,18 @@ def test_migration_fixes_it_and_is_idempotent(tmp_path: Path) -> None:
     first = subprocess.run(
         [sys.executable, str(SCRIPT), str(data)], capture_output=True, text=True, check=True
     )
-    for where in ("S999-old-pattern.yaml:3", "S999-old-pattern.yaml:4", "cur999.yaml:3"):
+    for where in (
+        "S999-old-pattern.yaml:3",
+        "S999-old-pattern.yaml:4",
+        "S999-old-pattern.yaml:6",
+        "cur999.yaml:3",
+    ):
         assert where in first.stdout, first.stdout
     claims = (data / "claims" / "S999-old-pattern.yaml").read_text()
     assert 'object: announced, status_text: "Scheduled for May 2027"' in claims
     assert 'predicate: statusNote, object: "Not for sale this year"' in claims
     assert "# a comment the migration keeps" in claims
+    assert "acting_as: head-of-delegation, on_behalf_of: pakistan, role_label:" in claims
     entities = (data / "entities" / "cur999.yaml").read_text()
     assert "class: PlannedEvent  # was: Visit" in entities
     second = subprocess.run(
@@ -86,6 +94,11 @@ def test_migration_fixes_it_and_is_idempotent(tmp_path: Path) -> None:
     )
     assert second.stdout == ""
     assert _errors(data) == []
+
+
+def test_loader_names_a_free_text_role(tmp_path: Path) -> None:
+    errors = _errors(_data_with_old_patterns(tmp_path))
+    assert any("S999-old-pattern.yaml:6" in e and "acting_as" in e and "v3.py" in e for e in errors)
 
 
 def test_status_words_map_to_the_scheme() -> None:

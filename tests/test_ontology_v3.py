@@ -108,3 +108,31 @@ def test_planned_activity_and_event_are_disjoint(onto: OntologyInfo) -> None:
     data.add((visit, RDF.type, PRKG.Visit))
     with pytest.raises(ReasoningError):
         reason(data, onto, (ID,))
+
+
+def test_signatories_are_qualified_with_role_and_side(fixture_store: EmbeddedStore) -> None:
+    """Item 5: 'signatory for Pakistan' is a Participation: agent, role, on behalf of, post."""
+    rows = fixture_store.select(
+        """PREFIX prkg: <https://w3id.org/prkg/ontology#>
+        PREFIX id: <https://w3id.org/prkg/id/>
+        SELECT ?side ?post WHERE {
+          id:psm-revival-agreement-2025 prkg:qualifiedParticipation ?q .
+          ?q a prkg:Participation ; prkg:agent id:saif-anjum ;
+             prkg:participationRole prkg:SignatoryRole ; prkg:onBehalfOf ?side .
+          OPTIONAL { ?q prkg:inPost ?post }
+        }"""
+    )
+    assert [(r["side"].value, r["post"].value) for r in rows] == [
+        (
+            "https://w3id.org/prkg/id/pakistan",
+            "https://w3id.org/prkg/id/post-secretary-industries-production",
+        )
+    ]
+    # Every qualified participation is itself a sourced fact (has a claim).
+    assert not fixture_store.ask(
+        """PREFIX prkg: <https://w3id.org/prkg/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        ASK { ?e prkg:qualifiedParticipation ?q .
+              FILTER NOT EXISTS {
+                ?c rdf:predicate prkg:qualifiedParticipation ; rdf:object ?q } }"""
+    )

@@ -98,6 +98,8 @@ class ClaimRecord:
     role: str | None = None
     role_label: str | None = None
     status_text: str | None = None
+    acting_as: str | None = None
+    on_behalf_of: str | None = None
     as_of: str | None = None
     recorded: str | None = None
     id: str | None = None
@@ -158,6 +160,8 @@ CLAIM_KEYS = {
     "role",
     "role_label",
     "status_text",
+    "acting_as",
+    "on_behalf_of",
     "as_of",
     "recorded",
     "id",

@@ -14,6 +14,11 @@ rules are generic: they apply to any file under DATA_DIR, whoever wrote it. Rule
   whose status claim (anywhere under DATA_DIR) says proposed, announced or not known to
   have happened becomes `class: PlannedEvent` or `class: PlannedAgreement`, with the old
   class kept in a comment: what did not happen is not typed as what happened.
+- roles: a `role_label` naming a role in an event (signatory, witness, head of the …
+  delegation, speaker, present at the ceremony) becomes `acting_as: CODE` and, when the
+  words name the side, `on_behalf_of: pakistan|russia|soviet-union`; words that say more
+  than the code (e.g. "signatory (Pakistan's ambassador)") stay as the role_label. Labels
+  that are post titles, not roles, are left as they are.
 
 The loader (kg/data/assemble.py) rejects free-text status with the file, the line and the
 advice to run this script, so nothing in the old pattern is read silently.
@@ -56,7 +61,22 @@ _WORDS: tuple[tuple[str, str], ...] = (
 )
 PLANNED = {"proposed", "announced", "not-known-to-have-happened"}
 
+# role_label words naming a role in an event → acting_as code (first match wins).
+_ROLES: tuple[tuple[str, str], ...] = (
+    (r"^signatory\b", "signatory"),
+    (r"^witness\b|^present at the ceremony", "witness"),
+    (r"^head of the \w+ delegation", "head-of-delegation"),
+    (r"^speaker\b", "speaker"),
+)
+# Words naming the side an actor acted for → the state's slug in data/entities.
+_SIDES: tuple[tuple[str, str], ...] = (
+    (r"pakistan", "pakistan"),
+    (r"soviet|ussr", "soviet-union"),
+    (r"russia", "russia"),
+)
+
 _VALUE = r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^,}\n]+?)"
+_ROLE_LABEL = re.compile(r"role_label:\s*" + _VALUE + r"(?=\s*[,}]|\s*$)")
 _STATUS = re.compile(
     r"(predicate:\s*)(?:prkg:)?status(\s*,\s*object:\s*)" + _VALUE + r"(\s*[,}]|\s*$)"
 )
@@ -101,6 +121,35 @@ def migrate_status_line(line: str) -> str:
         return f"{m.group(1)}status{m.group(2)}{code}, status_text: {_quoted(token)}{m.group(4)}"
 
     return _STATUS.sub(fix, line)
+
+
+def role_fields(words: str) -> str | None:
+    """`acting_as: X[, on_behalf_of: Y]` for role words that name a role, else None."""
+    low = words.lower().strip()
+    code = next((c for pattern, c in _ROLES if re.search(pattern, low)), None)
+    if code is None:
+        return None
+    fields = f"acting_as: {code}"
+    side = next((s for pattern, s in _SIDES if re.search(pattern, low)), None)
+    if side:
+        fields += f", on_behalf_of: {side}"
+    return fields
+
+
+def migrate_role_line(line: str) -> str:
+    if "acting_as:" in line:
+        return line
+
+    def fix(m: re.Match[str]) -> str:
+        words = _unquote(m.group(1))
+        fields = role_fields(words)
+        if fields is None:
+            return m.group(0)
+        if words.lower().strip() in {"signatory", "witness", "speaker"}:
+            return fields  # the words said nothing more than the code
+        return f"{fields}, {m.group(0)}"
+
+    return _ROLE_LABEL.sub(fix, line)
 
 
 def planned_slugs(data_dir: Path) -> set[str]:
@@ -154,6 +203,12 @@ def migrate_text(
                 else "status made a scheme member (words kept in status_text)"
             )
             changed.append((number, what))
+        roles = migrate_role_line(new)
+        if roles != new:
+            changed.append(
+                (number, "role_label made a qualified participation (acting_as, on_behalf_of)")
+            )
+            new = roles
         m = _SLUG.match(new)
         if m:
             slug = m.group(1)
