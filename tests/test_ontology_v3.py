@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kg.check.reason import ReasoningError, reason
 from kg.data.namespaces import PRKG
@@ -136,3 +136,35 @@ def test_signatories_are_qualified_with_role_and_side(fixture_store: EmbeddedSto
               FILTER NOT EXISTS {
                 ?c rdf:predicate prkg:qualifiedParticipation ; rdf:object ?q } }"""
     )
+
+
+def test_version_bumped_with_prior_version(onto: OntologyInfo) -> None:
+    """Item 9: terms changed, so 0.3.0 with owl:priorVersion 0.2.0 and a matching citation."""
+    ontology = URIRef("https://w3id.org/prkg/ontology")
+    g = onto.graph
+    assert str(g.value(ontology, OWL.versionInfo)) == "0.3.0"
+    assert g.value(ontology, OWL.versionIRI) == URIRef("https://w3id.org/prkg/ontology/0.3.0")
+    assert g.value(ontology, OWL.priorVersion) == URIRef("https://w3id.org/prkg/ontology/0.2.0")
+    assert "0.3.0" in str(g.value(ontology, DCTERMS.bibliographicCitation))
+
+
+def test_readme_shows_the_evaluation_and_lists_the_competency_questions() -> None:
+    """Item 10: README's ontology section carries evaluate.py's output and every question."""
+    import importlib.util
+    import sys
+
+    import yaml
+
+    spec = importlib.util.spec_from_file_location("evaluate", ONTOLOGY_DIR / "evaluate.py")
+    assert spec and spec.loader
+    evaluate = importlib.util.module_from_spec(spec)
+    sys.modules["evaluate"] = evaluate
+    spec.loader.exec_module(evaluate)
+    text, ok = evaluate.report(ONTOLOGY_DIR)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ok and text.strip() in readme
+    questions = yaml.safe_load((ROOT / "tests" / "competency" / "questions.yaml").read_text())
+    for q in questions["questions"]:
+        assert f"`{q['id']}`" in readme, q["id"]
+    for path in (ROOT / "data" / "queries").glob("*.rq"):
+        assert f"`{path.name}`" in readme, path.name
