@@ -163,7 +163,7 @@ def test_s12_error_is_recorded_as_low_confidence_only(fixture_store: EmbeddedSto
           FILTER NOT EXISTS { ?c prkg:locator "whole document" }
         }"""
     )
-    assert {r["level"].value for r in rows} == {"https://w3id.org/prkg/ontology#Low"}
+    assert {r["level"].value for r in rows} == {"https://w3id.org/prkg/ontology#LowConfidence"}
     assert not fixture_store.ask(
         """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         ASK { ?person rdfs:label ?name . FILTER(CONTAINS(STR(?name), "Imran")) }"""

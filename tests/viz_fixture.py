@@ -257,7 +257,7 @@ def dataset(ns: Namespaces) -> Dataset:
         graph.add((c, PRKG.recordedOn, Literal("2026-11-27", datatype=XSD.date)))
         for key, value in (extra or {}).items():
             if key == "confidence":
-                graph.add((c, PRKG.confidence, PRKG[value]))
+                graph.add((c, PRKG.confidence, PRKG[value + "Confidence"]))
             elif isinstance(value, Lit):
                 graph.add((c, PRKG[key], _literal(value)))
             else:
@@ -274,7 +274,7 @@ def dataset(ns: Namespaces) -> Dataset:
             g.add((doc, DCTERMS.issued, Literal(meta["issued"], datatype=XSD.date)))
         if "date_statement" in meta:
             g.add((doc, PRKG.dateStatement, Literal(meta["date_statement"])))
-        g.add((doc, PRKG.reliability, PRKG[meta["reliability"]]))
+        g.add((doc, PRKG.reliability, PRKG[meta["reliability"] + "Reliability"]))
         if "url" in meta:
             g.add((doc, SCHEMA.url, URIRef(meta["url"])))
     for slug, (cls, label) in ENTITIES.items():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kg.data.namespaces import Namespaces
 from kg.report.disputes import incompatible
 from kg.store import Store, Term
-from viz.vocabulary import PREFIXES, local_name
+from viz.vocabulary import PREFIXES, level_name, local_name
 
 # Nodes per VALUES block: keeps each query small whatever the view's size.
 CHUNK = 200
@@ -96,7 +96,7 @@ def _claim_from_row(row: dict[str, Term]) -> ClaimView:
         predicate=row["p"].value,
         object=row["o"],
         doc=row["doc"].value,
-        confidence=local_name(conf.value) if conf is not None else None,
+        confidence=level_name(conf.value) if conf is not None else None,
         as_of=text("asOf"),
         locator=text("loc"),
         role_label=text("role"),
@@ -223,7 +223,7 @@ WHERE {{
                 title=text("title") or doc_id,
                 issued=text("issued"),
                 date_statement=text("dstmt"),
-                reliability=local_name(rel) if rel else None,
+                reliability=level_name(rel) if rel else None,
                 url=text("url"),
             )
     return found

@@ -33,6 +33,19 @@ def local_name(iri: str) -> str:
     return iri
 
 
+def level_name(iri: str) -> str:
+    """'High', 'Medium' or 'Low' for a member of the reliability or the confidence scheme.
+
+    The two schemes have distinct members (prkg:HighReliability, prkg:HighConfidence) but a
+    reader sees the same three words for both, next to the word 'reliability' or 'confidence'.
+    """
+    name = local_name(iri)
+    for suffix in ("Reliability", "Confidence"):
+        if name.endswith(suffix) and name != suffix:
+            return name[: -len(suffix)]
+    return name
+
+
 def pick_label(labels: list[tuple[str, str | None]]) -> str | None:
     """English first, then untagged, then whatever there is (sorted, so stable)."""
     for wanted in ("en", None):

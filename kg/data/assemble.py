@@ -40,7 +40,43 @@ SOURCE_KIND_TERMS = {
     "curation": PRKG.Curation,
     "dataset": PRKG.Dataset,
 }
-LEVEL_TERMS = {"high": PRKG.High, "medium": PRKG.Medium, "low": PRKG.Low}
+# Two schemes with distinct members (ontology 0.3.0): a source's reliability and a claim's
+# confidence are different judgements, though curators write the same three words for both.
+RELIABILITY_TERMS = {
+    "high": PRKG.HighReliability,
+    "medium": PRKG.MediumReliability,
+    "low": PRKG.LowReliability,
+}
+# The status scheme (ontology 0.3.0): the code curators write → the scheme's member.
+STATUS_TERMS = {
+    "proposed": PRKG.Proposed,
+    "announced": PRKG.Announced,
+    "agreed": PRKG.Agreed,
+    "signed": PRKG.Signed,
+    "under-construction": PRKG.UnderConstruction,
+    "operational": PRKG.Operational,
+    "suspended": PRKG.Suspended,
+    "closed": PRKG.Closed,
+    "cancelled": PRKG.Cancelled,
+    "not-known-to-have-happened": PRKG.NotKnownToHaveHappened,
+}
+# The event role scheme (ontology 0.3.0): what curators write in acting_as → the member.
+ROLE_TERMS = {
+    "signatory": PRKG.SignatoryRole,
+    "witness": PRKG.WitnessRole,
+    "head-of-delegation": PRKG.HeadOfDelegationRole,
+    "speaker": PRKG.SpeakerRole,
+    "attendee": PRKG.AttendeeRole,
+}
+# role_label words that name one of those roles: the 0.2.0 pattern v3.py migrates.
+OLD_ROLE_WORDS = re.compile(
+    r"^(signatory|witness|head of the \w+ delegation|speaker|present at the ceremony)\b", re.I
+)
+LEVEL_TERMS = {
+    "high": PRKG.HighConfidence,
+    "medium": PRKG.MediumConfidence,
+    "low": PRKG.LowConfidence,
+}
 NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
 
 Triple = tuple[Node, Node, Node]
@@ -112,7 +148,7 @@ class Assembler:
         g.add((doc, SCHEMA.url, URIRef(src.url)))
         g.add((doc, DCTERMS.identifier, Literal(src.id)))
         g.add((doc, PRKG.sourceKind, SOURCE_KIND_TERMS[src.kind]))
-        g.add((doc, PRKG.reliability, LEVEL_TERMS[src.reliability]))
+        g.add((doc, PRKG.reliability, RELIABILITY_TERMS[src.reliability]))
         if src.date:
             g.add((doc, DCTERMS.issued, date_literal(src.date)))
         if src.date_stated:
@@ -183,8 +219,12 @@ class Assembler:
                 g.add((c, PRKG.quote, Literal(claim.quote)))
             if claim.as_spelled:
                 g.add((c, PRKG.asSpelled, Literal(claim.as_spelled)))
-            if claim.role_label:
-                g.add((c, PRKG.roleLabel, Literal(claim.role_label)))
+            if claim.role_label or claim.acting_as:
+                # The words a reader sees; the role itself is the qualified participation's.
+                words = claim.role_label or str(claim.acting_as).replace("-", " ")
+                g.add((c, PRKG.roleLabel, Literal(words)))
+            if claim.status_text:
+                g.add((c, PRKG.statusText, Literal(claim.status_text, lang="en")))
             if claim.role:
                 g.add((c, PRKG.role, self.entity_iri(claim.role)))
             if claim.as_of:
@@ -339,6 +379,18 @@ class Assembler:
             if made is None:
                 return
             obj, extra = made
+        elif kind == "status":
+            code = str(claim.object).strip()
+            if code not in STATUS_TERMS:
+                self.err(
+                    claim.file,
+                    claim.object_line,
+                    f"status takes one of: {', '.join(STATUS_TERMS)}; not {code!r}. Free-text "
+                    "status is the 0.2.0 pattern: run python ontology/migrations/v3.py data "
+                    "(it keeps the words in status_text, or makes them a statusNote)",
+                )
+                return
+            obj = STATUS_TERMS[code]
         elif kind == "external":
             text = str(claim.object)
             if not re.match(r"^https?://\S+$", text):
@@ -354,6 +406,8 @@ class Assembler:
             if lit is None:
                 return
             obj = lit
+        if not self.participation_ok(claim, prop):
+            return
         self.add_fact(
             (subject, prop, obj),
             claim.source,
@@ -362,6 +416,69 @@ class Assembler:
             locator=claim.locator,
             note=claim.note,
             extra=extra,
+        )
+        if claim.acting_as or claim.on_behalf_of:
+            self.add_participation(claim, subject, obj)
+
+    def participation_ok(self, claim: ClaimRecord, prop: URIRef) -> bool:
+        """acting_as / on_behalf_of qualify a participant claim; free-text roles are 0.2.0."""
+        if claim.role_label and not claim.acting_as and OLD_ROLE_WORDS.match(claim.role_label):
+            self.err(
+                claim.file,
+                claim.line,
+                f"role_label {claim.role_label!r} names a role: write acting_as "
+                f"({'|'.join(ROLE_TERMS)}) and on_behalf_of (a state or organisation slug). "
+                "This is the 0.2.0 pattern: run python ontology/migrations/v3.py data",
+            )
+            return False
+        if not (claim.acting_as or claim.on_behalf_of):
+            return True
+        ok = True
+        if prop not in (PRKG.participant, PRKG.signatory, PRKG.witness):
+            self.err(
+                claim.file,
+                claim.line,
+                "acting_as and on_behalf_of qualify a participant, signatory or witness claim",
+            )
+            ok = False
+        if claim.acting_as and claim.acting_as not in ROLE_TERMS:
+            self.err(
+                claim.file,
+                claim.line,
+                f"acting_as {claim.acting_as!r}: use one of {', '.join(ROLE_TERMS)}",
+            )
+            ok = False
+        if claim.on_behalf_of and claim.on_behalf_of not in self.data.entities:
+            self.err(
+                claim.file, claim.line, f"unknown entity {claim.on_behalf_of!r} as on_behalf_of"
+            )
+            ok = False
+        return ok
+
+    def add_participation(self, claim: ClaimRecord, event: URIRef, agent: Node) -> None:
+        """A prkg:Participation node (PROV-O qualified association) in the claim's graph."""
+        key = json.dumps(
+            [str(event), str(agent), claim.acting_as, claim.on_behalf_of, claim.role],
+            ensure_ascii=False,
+        )
+        node = URIRef(self.ns.value("participation-" + hashlib.sha1(key.encode()).hexdigest()[:16]))
+        extra: list[tuple[Node, Node]] = [(RDF.type, PRKG.Participation), (PRKG.agent, agent)]
+        if claim.acting_as:
+            extra.append((PRKG.participationRole, ROLE_TERMS[claim.acting_as]))
+        if claim.on_behalf_of:
+            extra.append((PRKG.onBehalfOf, self.entity_iri(claim.on_behalf_of)))
+        if claim.role:
+            extra.append((PRKG.inPost, self.entity_iri(claim.role)))
+        # Its own claim, with the same source and locator, so the qualified relation is a
+        # sourced fact like the plain prkg:participant triple beside it.
+        self.add_fact(
+            (event, PRKG.qualifiedParticipation, node),
+            claim.source,
+            f"{claim.file}:{claim.line}",
+            locator=claim.locator,
+            note=claim.note,
+            extra=extra,
+            recorded=claim.recorded,
         )
 
     def run(self) -> Assembly:

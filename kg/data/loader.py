@@ -347,6 +347,9 @@ class _Reader:
                 as_spelled=self._text(item, "as_spelled", name, required=False),
                 role=self._text(item, "role", name, required=False),
                 role_label=self._text(item, "role_label", name, required=False),
+                status_text=self._text(item, "status_text", name, required=False),
+                acting_as=self._text(item, "acting_as", name, required=False),
+                on_behalf_of=self._text(item, "on_behalf_of", name, required=False),
                 as_of=self._text(item, "as_of", name, required=False),
                 recorded=self._text(item, "recorded", name, required=False)
                 or (str(default_recorded) if default_recorded else None),

@@ -106,6 +106,8 @@ class OntologyInfo:
             return "quantity"
         if rng == PRKG.MonetaryAmount:
             return "money"
+        if rng == PRKG.LifeCycleStatus:
+            return "status"
         return None
 
     def literal_kind(self, prop: URIRef) -> str:

@@ -31,7 +31,6 @@ SOURCE_KINDS = {
 LEVELS = {"high", "medium", "low"}
 
 
-
 @dataclass(frozen=True, order=True)
 class DataError:
     """One problem in the data, where it is."""
@@ -98,6 +97,9 @@ class ClaimRecord:
     as_spelled: str | None = None
     role: str | None = None
     role_label: str | None = None
+    status_text: str | None = None
+    acting_as: str | None = None
+    on_behalf_of: str | None = None
     as_of: str | None = None
     recorded: str | None = None
     id: str | None = None
@@ -157,6 +159,9 @@ CLAIM_KEYS = {
     "as_spelled",
     "role",
     "role_label",
+    "status_text",
+    "acting_as",
+    "on_behalf_of",
     "as_of",
     "recorded",
     "id",

@@ -75,7 +75,6 @@ class LinkCandidate:
     confidence: str
 
 
-
 @dataclass
 class _OurEntity:
     slug: str

@@ -186,9 +186,7 @@ class LabelIndex:
             top = scored[0]
             runner_up = scored[1].score if len(scored) > 1 else 0.0
             exact = top.name_score >= MATCH_THRESHOLD and top.score - runner_up >= MATCH_MARGIN
-            close = (
-                top.name_score >= CLOSE_THRESHOLD and top.score - runner_up >= CLOSE_MARGIN
-            )
+            close = top.name_score >= CLOSE_THRESHOLD and top.score - runner_up >= CLOSE_MARGIN
             top.match = (
                 (exact or close) and not top.disagrees and top.score >= min(85.0, CLOSE_THRESHOLD)
             ) or (not query and not top.disagrees and top.score == 100.0 and runner_up < 100.0)

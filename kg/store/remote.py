@@ -372,9 +372,7 @@ class RemoteStore:
     def named_graphs(self) -> list[str]:
         # Grouped, not DISTINCT: Virtuoso 7.2 scans every quad repeatedly for `SELECT
         # DISTINCT ?g` (past 30 s on 18k quads), while the grouped count answers in ~10 ms.
-        rows = self.select(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         graphs = {row["g"].value for row in rows if "g" in row and row["g"].is_uri}
         return sorted(graphs - set(VIRTUOSO_SYSTEM_GRAPHS))
 

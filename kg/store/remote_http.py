@@ -81,8 +81,7 @@ def check_response(response: httpx.Response, what: str) -> httpx.Response:
     message = server_message(response)
     if status in (502, 503, 504):
         raise StoreUnavailable(
-            f"The SPARQL server at {response.request.url} is unavailable "
-            f"(HTTP {status}): {message}"
+            f"The SPARQL server at {response.request.url} is unavailable (HTTP {status}): {message}"
         )
     if status in (401, 403):
         raise StoreError(
@@ -99,7 +98,6 @@ def check_response(response: httpx.Response, what: str) -> httpx.Response:
     if "timeout" in message.lower() or "timed out" in message.lower():
         raise QueryTimeout(message)
     raise StoreError(f"The SPARQL server failed on {what} (HTTP {status}): {message}")
-
 
 
 _COMPILE_ERROR = re.compile(r"\b(37000|SP0\d\d|syntax error|parse error|Lexical error)", re.I)

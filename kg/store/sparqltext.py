@@ -14,7 +14,16 @@ from functools import lru_cache
 
 # The first keyword of each SPARQL 1.1 update operation (WITH starts a DELETE/INSERT).
 UPDATE_WORDS = {
-    "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+    "WITH",
 }
 # The query forms, and what each answers with: rows, a boolean, or a graph.
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
