@@ -126,3 +126,12 @@ def test_linkset_counts_match_the_link_claims(client):
     assert exact.count == exact.subjects == len(subjects["skos:exactMatch"])
     assert same_as.count == same_as.subjects == len(subjects["owl:sameAs"])
     assert "GROUP BY" in linkset_query(Namespaces())
+
+
+def test_link_check_shows_wikidata_labels_beside_ours(client, wikidata_local):
+    """The link-coverage query of the gallery, run against the local Wikidata-shaped server."""
+    rows = run(client, gallery("federated-link-check.rq", wikidata_local))
+    by_entity = {r["entity"].rsplit("/", 1)[-1]: r for r in rows}
+    assert by_entity["karachi"]["wikidataLabel"] == "Karachi"
+    assert by_entity["karachi"]["ourLabel"] == "Karachi"
+    assert by_entity["pakistan"]["item"] == "http://www.wikidata.org/entity/Q843"
