@@ -16,7 +16,7 @@ from api.deps import get_namespaces, get_settings, get_store, per_build
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, NotAcceptable, format_param, negotiate
 from api.settings import Settings
 from kg.data.namespaces import DCAT, ONTOLOGY_IRI, PREFIXES, SD, VOID, Namespaces
-from kg.link.linksets import linkset_counts
+from kg.link.linksets import linkset_counts, linkset_dump_name
 from kg.store import Store, StoreError
 from kg.store.layout import StoreLayout
 
@@ -194,6 +194,10 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
         g.add((linkset, VOID.objectsTarget, target))
         g.add((linkset, VOID.linkPredicate, URIRef(link.predicate)))
         g.add((linkset, VOID.triples, Literal(link.count, datatype=XSD.integer)))
+        dump = linkset_dump_name(link.target)
+        if any(p.name == dump for p in dump_files(settings)):
+            # The target's links as their own file, loadable without our graph.
+            g.add((linkset, VOID.dataDump, URIRef(f"{base}dumps/{dump}")))
         g.add((target, RDF.type, VOID.Dataset))
         g.add((target, DCTERMS.title, Literal(link.target.title)))
         g.add((target, VOID.uriSpace, Literal(link.target.uri_space)))

@@ -32,6 +32,8 @@ from kg.data.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
 from kg.data.nquads import write_files
 from kg.data.ontology import ONTOLOGY_FILE, OntologyInfo
 from kg.data.records import DataValidationError
+from kg.link.coverage import coverage_warning, link_coverage
+from kg.link.linksets import write_linkset_dumps
 from kg.store import EmbeddedStore
 from kg.store.layout import StoreLayout, store_lock
 from kg.store.union import DEFAULT, with_default_copies
@@ -225,6 +227,11 @@ def build(
                 raise BuildError(
                     "Quality rules failed:\n" + "\n".join(f"  {v}" for v in violations)  # type: ignore[union-attr]
                 )
+            # Not an error: curation adds entities before anyone finds their identifiers.
+            coverage = stages.run("link coverage", lambda: link_coverage(store, ns))
+            warning = coverage_warning(coverage)  # type: ignore[arg-type]
+            if warning:
+                log(warning)
             stages.run(
                 "writing dumps",
                 lambda: write_dumps(oxs, dumps, ontology_dir, ns),
@@ -289,7 +296,8 @@ def _entities_by_class(assembly: Assembly, onto: OntologyInfo, ns: Namespaces) -
 
 
 def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) -> None:
-    """The dataset as TriG and N-Quads, the union as Turtle, the ontology as Turtle and RDF/XML.
+    """The dataset as TriG and N-Quads, the union as Turtle, the ontology as Turtle and RDF/XML,
+    and the linksets as N-Triples (links-<target>.nt).
 
     `dataset.nq` was written by the load stage; the updates graph carried over from the
     previous build is appended, so the dump holds every named graph of the store (and not
@@ -318,6 +326,8 @@ def write_dumps(store: ox.Store, out: Path, ontology_dir: Path, ns: Namespaces) 
         shutil.copy2(ontology_dir / "imports" / "external.ttl", out / "ontology-external.ttl")
     onto = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     onto.serialize(out / "ontology.owl", format="xml")
+    # The links into Wikidata, GeoNames and DBpedia, one N-Triples file per target (issue 15).
+    write_linkset_dumps(store, out, ns)
 
 
 __all__ = ["PRKG", "BuildError", "BuildSummary", "build"]

@@ -114,14 +114,24 @@ def test_linkset_counts_match_the_link_claims(client):
     counts = {(c.target.key, c.predicate): c for c in linkset_counts(client.app.state.store)}
     same_as = counts[("wikidata", "http://www.w3.org/2002/07/owl#sameAs")]
     exact = counts[("wikidata", "http://www.w3.org/2004/02/skos/core#exactMatch")]
-    assert exact.count == 3 and exact.subjects == 3  # pakistan, russia, soviet-union
-    # one link per entity linked with owl:sameAs in data/claims/links-*.yaml
+    # one link per entity and predicate into Wikidata in data/claims/links-*.yaml
     import yaml
 
-    subjects = set()
+    subjects: dict[str, set[str]] = {"owl:sameAs": set(), "skos:exactMatch": set()}
     for path in (DATA / "claims").glob("links-*.yaml"):
         for claim in yaml.safe_load(path.read_text(encoding="utf-8")).get("claims") or []:
-            if claim["predicate"] == "owl:sameAs":
-                subjects.add(claim["subject"])
-    assert same_as.count == same_as.subjects == len(subjects)
+            if claim["object"].startswith("http://www.wikidata.org/entity/"):
+                subjects[claim["predicate"]].add(claim["subject"])
+    assert {"pakistan", "russia", "soviet-union"} <= subjects["skos:exactMatch"]
+    assert exact.count == exact.subjects == len(subjects["skos:exactMatch"])
+    assert same_as.count == same_as.subjects == len(subjects["owl:sameAs"])
     assert "GROUP BY" in linkset_query(Namespaces())
+
+
+def test_link_check_shows_wikidata_labels_beside_ours(client, wikidata_local):
+    """The link-coverage query of the gallery, run against the local Wikidata-shaped server."""
+    rows = run(client, gallery("federated-link-check.rq", wikidata_local))
+    by_entity = {r["entity"].rsplit("/", 1)[-1]: r for r in rows}
+    assert by_entity["karachi"]["wikidataLabel"] == "Karachi"
+    assert by_entity["karachi"]["ourLabel"] == "Karachi"
+    assert by_entity["pakistan"]["item"] == "http://www.wikidata.org/entity/Q843"

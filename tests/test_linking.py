@@ -38,10 +38,11 @@ def data_copy(tmp_path: Path, drop_links_of: set[str] | None = None) -> Path:
     """A copy of data/ with the curated links removed (all, or those of some entities)."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
-    links = target / "claims" / "links-wikidata.yaml"
-    if drop_links_of is None:
-        links.unlink()
-    else:
+    # Every file of links (links-wikidata.yaml, links-evidence.yaml, …) holds curated links.
+    for links in sorted((target / "claims").glob("links-*.yaml")):
+        if drop_links_of is None:
+            links.unlink()
+            continue
         doc = yaml.safe_load(links.read_text(encoding="utf-8"))
         doc["claims"] = [c for c in doc["claims"] if c["subject"] not in drop_links_of]
         links.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

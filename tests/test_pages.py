@@ -152,6 +152,11 @@ def test_void_and_dcat(client: TestClient, built_store_dir: Path) -> None:
     }
     expected = int(wikidata[0]["n"]["value"])
     assert linksets == ({expected} if expected else set())
+    # each linkset names the N-Triples dump of its target's links (issue 15)
+    dumps_of = {str(u).rsplit("/", 1)[-1] for u in g.objects(None, VOID.dataDump)}
+    assert {"links-wikidata.nt", "links-geonames.nt", "links-dbpedia.nt"} <= dumps_of
+    for ls in g.subjects(RDF.type, VOID.Linkset):
+        assert str(g.value(ls, VOID.dataDump)).endswith(".nt")
     js = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert len(Graph().parse(data=js.text, format="json-ld")) == len(g)
 

@@ -9,6 +9,9 @@ works the same on the embedded store and on a remote one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg.data.namespaces import Namespaces
 from kg.store import Store
@@ -96,3 +99,42 @@ def linkset_counts(store: Store, namespaces: Namespaces | None = None) -> list[L
             )
         )
     return out
+
+
+def linkset_triples_query(namespaces: Namespaces, target: TargetDataset) -> str:
+    """The links from our entities into one target, as a CONSTRUCT over the named graphs
+    (so the stored union, where there is one, does not matter); subjects are ours only.
+    """
+    values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
+    return f"""CONSTRUCT {{ ?s ?p ?o }}
+WHERE {{
+  VALUES ?p {{ {values} }}
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(isIRI(?o) && STRSTARTS(STR(?s), "{namespaces.entity("")}")
+         && STRSTARTS(STR(?o), "{target.uri_space}"))
+}}"""
+
+
+def linkset_dump_name(target: TargetDataset) -> str:
+    """File name of a target's linkset dump in dumps/ and dist/: links-<key>.nt."""
+    return f"links-{target.key}.nt"
+
+
+def write_linkset_dumps(store: ox.Store, out: Path, namespaces: Namespaces) -> dict[str, int]:
+    """One N-Triples file per target dataset (links-wikidata.nt, …), sorted, so that another
+    dataset can load our links without our graph. Written even when empty, so the set of
+    files does not depend on the data. Returns the number of triples per file name.
+    """
+    counts: dict[str, int] = {}
+    for target in TARGETS:
+        triples = sorted(
+            {
+                (t.subject.value, t.predicate.value, t.object.value)
+                for t in store.query(linkset_triples_query(namespaces, target))
+            }
+        )
+        lines = [f"<{s}> <{p}> <{o}> .\n" for s, p, o in triples]
+        name = linkset_dump_name(target)
+        (out / name).write_text("".join(lines), encoding="utf-8")
+        counts[name] = len(lines)
+    return counts

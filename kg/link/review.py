@@ -104,6 +104,8 @@ def suggest_to_review(
     return candidates
 
 
+GEONAMES = "https://sws.geonames.org/"
+
 ACCEPTED_HEADER = """\
 # External identifiers accepted by review (`prkg link suggest` then `prkg link accept`).
 # Each claim's source is the Wikidata extract the candidates came from.
@@ -120,39 +122,46 @@ def accept_review(
     """`prkg link accept`: add the accepted candidates to data/ as claims, with the extract
     as their source. Raises LinkingError, saying what to fill in, if the review is incomplete.
     """
-    try:
-        doc = yaml.safe_load(review.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LinkingError(f"{review}: cannot read the review file: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("candidates"), list):
-        raise LinkingError(f"{review}: not a review file (no 'candidates' list)")
+    doc, lines = _read_review(review)
     extract = doc.get("extract") or {}
     url = str(extract.get("url") or "")
     if not re.match(r"^https?://\S+$", url):
         raise LinkingError(
-            f"{review}: fill in extract.url with the http(s) address the extract was "
-            "downloaded from; it becomes the source of the accepted links"
+            f"{review}:{lines.get('extract', 1)}: fill in extract.url with the http(s) address "
+            "the extract was downloaded from; it becomes the source of the accepted links"
         )
     retrieved = extract.get("retrieved")
     retrieved = str(retrieved) if retrieved else None
     if retrieved and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", retrieved):
-        raise LinkingError(f"{review}: extract.retrieved must be YYYY-MM-DD, not {retrieved!r}")
+        raise LinkingError(
+            f"{review}:{lines.get('extract', 1)}: extract.retrieved must be YYYY-MM-DD, "
+            f"not {retrieved!r}"
+        )
     sha = str(extract.get("sha256") or "")
     if not re.match(r"^[0-9a-f]{64}$", sha):
-        raise LinkingError(f"{review}: extract.sha256 is missing or malformed")
+        raise LinkingError(
+            f"{review}:{lines.get('extract', 1)}: extract.sha256 is missing or malformed"
+        )
+    known = _known_slugs(data_dir)
     accepted = []
     for number, cand in enumerate(doc["candidates"], 1):
         if not isinstance(cand, dict) or cand.get("accept") is not True:
             continue
+        where = f"{review}:{lines.get(number, 1)}: candidate {number}"
         qid, slug = str(cand.get("qid", "")), str(cand.get("entity", ""))
         predicate = cand.get("predicate", "owl:sameAs")
         confidence = cand.get("confidence", "medium")
-        if not QID_RE.match(qid) or not re.match(r"^[a-z0-9][a-z0-9-]*$", slug):
-            raise LinkingError(f"{review}: candidate {number} has a bad entity or qid")
+        geonames = cand.get("geonames")
+        if not QID_RE.match(qid):
+            raise LinkingError(f"{where}: {qid!r} is not a Wikidata QID (Q and digits, as Q843)")
+        if slug not in known:
+            raise LinkingError(f"{where}: unknown entity {slug!r} (no such slug in {data_dir})")
+        if geonames is not None and not re.match(r"^[1-9]\d*$", str(geonames)):
+            raise LinkingError(f"{where}: GeoNames id {geonames!r} is not a number")
         if predicate not in ("owl:sameAs", "skos:exactMatch", "skos:closeMatch"):
-            raise LinkingError(f"{review}: candidate {number}: unknown predicate {predicate!r}")
+            raise LinkingError(f"{where}: unknown predicate {predicate!r}")
         if confidence not in ("high", "medium", "low"):
-            raise LinkingError(f"{review}: candidate {number}: confidence must be high|medium|low")
+            raise LinkingError(f"{where}: confidence must be high|medium|low")
         accepted.append((number, cand, qid, slug, predicate, confidence))
 
     source_id = f"WD-extract-{sha[:12]}"
@@ -205,6 +214,13 @@ def accept_review(
             }
         )
         added += 1
+        geonames = cand.get("geonames")
+        if geonames is not None:  # a GeoNames id the reviewer read in the same extract
+            key = (slug, predicate, f"{GEONAMES}{geonames}/")
+            if key not in present:
+                present.add(key)
+                claims.append({**claims[-1], "object": key[2], "locator": f"item {qid}, P1566"})
+                added += 1
     if added:
         path.parent.mkdir(parents=True, exist_ok=True)
         body = yaml.safe_dump(
@@ -212,3 +228,39 @@ def accept_review(
         )
         path.write_text(ACCEPTED_HEADER + body, encoding="utf-8")
     return AcceptResult(added=added, already_present=skipped, source_id=source_id, path=path)
+
+
+def _read_review(review: Path) -> tuple[dict[str, Any], dict[Any, int]]:
+    """The review document and the 1-based line of `extract` and of each candidate (by
+    number), so every message can name the line to fix. A broken line is a one-line error."""
+    try:
+        text = review.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LinkingError(f"{review}: cannot read the review file: {exc.strerror}") from exc
+    try:
+        node = yaml.compose(text)
+        doc = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = (exc.problem or exc.context or "not YAML").strip()
+        raise LinkingError(f"{review}:{line}: not valid YAML: {problem}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("candidates"), list):
+        raise LinkingError(f"{review}:1: not a review file (no 'candidates' list)")
+    lines: dict[Any, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "extract":
+                lines["extract"] = key.start_mark.line + 1
+            if key.value == "candidates" and isinstance(value, yaml.SequenceNode):
+                for number, item in enumerate(value.value, 1):
+                    lines[number] = item.start_mark.line + 1
+    return doc, lines
+
+
+def _known_slugs(data_dir: Path) -> set[str]:
+    """The entity slugs of data/, read by the project's loader (so labels-only files count)."""
+    from kg.data.loader import read_data
+
+    data, _errors = read_data(data_dir)
+    return set(data.entities)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.data.namespaces import Namespaces
+from kg.link.coverage import coverage_markdown as link_coverage_markdown
+from kg.link.coverage import link_coverage
 from kg.report.collection import collection_markdown
 from kg.report.disputes import disputed_facts
 from kg.store import Store
@@ -91,6 +93,7 @@ def coverage_markdown(store: Store, namespace: str, data_dir: Path | None = None
         ),
         f"Disputed facts (a single-valued property with different values in different "
         f"sources; listed at /disputes): {len(disputed)}",
+        link_coverage_markdown(link_coverage(store, ns)),
     ]
     if data_dir is not None:
         parts.append(collection_markdown(store, data_dir).strip())
