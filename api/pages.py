@@ -185,7 +185,7 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
     facts.sort(key=lambda f: (f["p"]["text"].lower(), f["o"]["text"]))
     names = [f["o"] for f in facts if f["p"]["value"] in {LABEL, PREFIXES["skos"] + "prefLabel"}]
     disputed = {d.predicate for d in disputed_facts(store, ns) if d.subject == iri}
-    hidden = {LABEL, PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"} | EXTERNAL
+    hidden: set[str] = set()  # names and identifiers keep their sources in the groups
     groups = group_statements(
         facts, property_ranges(store), class_ancestors(store), disputed,
         f"/disputes#{slug}-", hidden,
