@@ -18,7 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, HTML, NotAcceptable, format_param, negotiate
 from api.templating import templates
 from kg.data.namespaces import PREFIXES, Namespaces
+from kg.report.disputes import disputed_facts
 from kg.store import Store, StoreError, Term
+from viz.statements import format_structured, group_statements, local_name
 
 router = APIRouter()
 
@@ -65,6 +67,7 @@ def view(term: Term | None, ns: Namespaces, label: str | None = None) -> dict | 
         "href": href,
         "lang": term.lang,
         "datatype": curie(term.datatype) if term.datatype else None,
+        "datatype_iri": term.datatype,
         "uri": term.is_uri,
     }
 
@@ -152,9 +155,11 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
         f'FILTER(STRSTARTS(STR(?v), "{ns.value("")}")) ?v ?vp ?vo }} ORDER BY ?v ?vp'
     )
     value_parts: dict[str, list[str]] = defaultdict(list)
+    value_fields: dict[str, dict[str, str]] = defaultdict(dict)
     for v in values:
         if v["vp"].value != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
             value_parts[v["v"].value].append(f"{curie(v['vp'].value)} {v['vo'].value}")
+            value_fields[v["v"].value][local_name(v["vp"].value)] = v["vo"].value
     incoming = store.select(
         f"{P}\nSELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?p != rdf:object) "
         "FILTER NOT EXISTS { ?s a prkg:Claim } } ORDER BY ?p ?s LIMIT 500"
@@ -170,12 +175,26 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
                 "p": view(p, ns, labels.get(p.value)),
                 "o": view(o, ns, labels.get(o.value)),
                 "value_parts": value_parts.get(o.value, []),
+                "value_text": (
+                    format_structured(value_fields[o.value]) if o.value in value_fields else None
+                ),
                 "claims": fact["claims"],
                 "graphs": sorted(g.rsplit("graph/", 1)[-1] for g in fact["graphs"]),
             }
         )
     facts.sort(key=lambda f: (f["p"]["text"].lower(), f["o"]["text"]))
     names = [f["o"] for f in facts if f["p"]["value"] in {LABEL, PREFIXES["skos"] + "prefLabel"}]
+    disputed = {d.predicate for d in disputed_facts(store, ns) if d.subject == iri}
+    hidden: set[str] = set()  # names and identifiers keep their sources in the groups
+    groups = group_statements(
+        facts, property_ranges(store), class_ancestors(store), disputed,
+        f"/disputes#{slug}-", hidden,
+    )  # fmt: skip
+    incoming_groups: dict[str, dict] = {}
+    for r in incoming:
+        p_view = view(r["p"], ns, labels.get(r["p"].value))
+        entry = incoming_groups.setdefault(r["p"].value, {"p": p_view, "subjects": []})
+        entry["subjects"].append(view(r["s"], ns, labels.get(r["s"].value)))
     return {
         "iri": iri,
         "slug": slug,
@@ -185,6 +204,8 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
         "types": [f["o"] for f in facts if f["p"]["value"] == PREFIXES["rdf"] + "type"],
         "external": [f["o"] for f in facts if f["p"]["value"] in EXTERNAL],
         "facts": facts,
+        "groups": groups,
+        "incoming_groups": sorted(incoming_groups.values(), key=lambda g: g["p"]["text"].lower()),
         "incoming": [
             {
                 "s": view(r["s"], ns, labels.get(r["s"].value)),
@@ -193,6 +214,25 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
             for r in incoming
         ],
     }
+
+
+def property_ranges(store: Store) -> dict[str, set[str]]:
+    """Each property's rdfs:range as the ontology declares it (drives the page's groups)."""
+    ranges: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(f"{P}\nSELECT ?p ?r WHERE {{ ?p rdfs:range ?r FILTER(isIRI(?r)) }}"):
+        ranges[r["p"].value].add(r["r"].value)
+    return ranges
+
+
+def class_ancestors(store: Store) -> dict[str, set[str]]:
+    """Class local name → itself and its superclasses' local names (from the ontology)."""
+    rows = store.select(
+        f"{P}\nSELECT ?c ?a WHERE {{ ?c rdfs:subClassOf* ?a FILTER(isIRI(?c) && isIRI(?a)) }}"
+    )
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        out[local_name(r["c"].value)].add(local_name(r["a"].value))
+    return out
 
 
 def _label_from(names: list[dict]) -> str | None:

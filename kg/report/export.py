@@ -216,7 +216,7 @@ WHERE {{
                 "date_stated": text("dateStated"),
                 "url": text("url"),
                 "locator": text("locator"),
-                "confidence": _local(text("conf"), str(PRKG)).lower(),
+                "confidence": _local(text("conf"), str(PRKG)).removesuffix("Confidence").lower(),
                 "quote": text("quote"),
                 "note": text("note"),
                 "as_spelled": text("asSpelled"),
