@@ -32,8 +32,8 @@ from kg.data.namespaces import DEFAULT_NAMESPACE, PRKG, Namespaces
 from kg.data.nquads import write_files
 from kg.data.ontology import ONTOLOGY_FILE, OntologyInfo
 from kg.data.records import DataValidationError
-from kg.link.coverage import coverage_warning, link_coverage
 from kg.link.linksets import write_linkset_dumps
+from kg.report.links import coverage_warning, link_coverage
 from kg.store import EmbeddedStore
 from kg.store.layout import StoreLayout, store_lock
 from kg.store.union import DEFAULT, with_default_copies

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from linking_support import DATA, data_store
 
-from kg.link.coverage import coverage_markdown, coverage_warning, link_coverage
+from kg.report.links import coverage_markdown, coverage_warning, link_coverage
 
 
 def test_coverage_per_class_on_the_real_data() -> None:

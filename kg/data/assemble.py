@@ -22,61 +22,20 @@ from rdflib.term import Node
 
 from kg.data.namespaces import PRKG, SCHEMA, Namespaces
 from kg.data.ontology import EXTERNAL_PREDICATES, OntologyInfo
+from kg.data.participation import QualifiedParticipation
 from kg.data.records import ClaimRecord, DataError, DataSet, SourceRecord, valid_date
+from kg.data.terms import (  # noqa: F401  (re-exported: callers read the tables here)
+    LEVEL_TERMS,
+    OLD_ROLE_WORDS,
+    RELIABILITY_TERMS,
+    ROLE_TERMS,
+    SOURCE_KIND_TERMS,
+    STATUS_TERMS,
+)
 from kg.data.triples import TripleSet
 from kg.data.values import date_literal, literal, value_node
 
 CURATION_SOURCE = "PRKG"
-SOURCE_KIND_TERMS = {
-    "official": PRKG.Official,
-    "news-agency": PRKG.NewsAgency,
-    "newspaper": PRKG.Newspaper,
-    "opinion": PRKG.Opinion,
-    "encyclopedia": PRKG.Encyclopedia,
-    "encyclopedia-mirror": PRKG.EncyclopediaMirror,
-    "aggregator": PRKG.Aggregator,
-    "blog": PRKG.Blog,
-    "trade-press": PRKG.TradePress,
-    "curation": PRKG.Curation,
-    "dataset": PRKG.Dataset,
-}
-# Two schemes with distinct members (ontology 0.3.0): a source's reliability and a claim's
-# confidence are different judgements, though curators write the same three words for both.
-RELIABILITY_TERMS = {
-    "high": PRKG.HighReliability,
-    "medium": PRKG.MediumReliability,
-    "low": PRKG.LowReliability,
-}
-# The status scheme (ontology 0.3.0): the code curators write → the scheme's member.
-STATUS_TERMS = {
-    "proposed": PRKG.Proposed,
-    "announced": PRKG.Announced,
-    "agreed": PRKG.Agreed,
-    "signed": PRKG.Signed,
-    "under-construction": PRKG.UnderConstruction,
-    "operational": PRKG.Operational,
-    "suspended": PRKG.Suspended,
-    "closed": PRKG.Closed,
-    "cancelled": PRKG.Cancelled,
-    "not-known-to-have-happened": PRKG.NotKnownToHaveHappened,
-}
-# The event role scheme (ontology 0.3.0): what curators write in acting_as → the member.
-ROLE_TERMS = {
-    "signatory": PRKG.SignatoryRole,
-    "witness": PRKG.WitnessRole,
-    "head-of-delegation": PRKG.HeadOfDelegationRole,
-    "speaker": PRKG.SpeakerRole,
-    "attendee": PRKG.AttendeeRole,
-}
-# role_label words that name one of those roles: the 0.2.0 pattern v3.py migrates.
-OLD_ROLE_WORDS = re.compile(
-    r"^(signatory|witness|head of the \w+ delegation|speaker|present at the ceremony)\b", re.I
-)
-LEVEL_TERMS = {
-    "high": PRKG.HighConfidence,
-    "medium": PRKG.MediumConfidence,
-    "low": PRKG.LowConfidence,
-}
 NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
 
 Triple = tuple[Node, Node, Node]
@@ -111,7 +70,7 @@ class Assembly:
         return union
 
 
-class Assembler:
+class Assembler(QualifiedParticipation):
     def __init__(self, data: DataSet, ontology: OntologyInfo, ns: Namespaces) -> None:
         self.data = data
         self.onto = ontology
@@ -419,67 +378,6 @@ class Assembler:
         )
         if claim.acting_as or claim.on_behalf_of:
             self.add_participation(claim, subject, obj)
-
-    def participation_ok(self, claim: ClaimRecord, prop: URIRef) -> bool:
-        """acting_as / on_behalf_of qualify a participant claim; free-text roles are 0.2.0."""
-        if claim.role_label and not claim.acting_as and OLD_ROLE_WORDS.match(claim.role_label):
-            self.err(
-                claim.file,
-                claim.line,
-                f"role_label {claim.role_label!r} names a role: write acting_as "
-                f"({'|'.join(ROLE_TERMS)}) and on_behalf_of (a state or organisation slug). "
-                "This is the 0.2.0 pattern: run python ontology/migrations/v3.py data",
-            )
-            return False
-        if not (claim.acting_as or claim.on_behalf_of):
-            return True
-        ok = True
-        if prop not in (PRKG.participant, PRKG.signatory, PRKG.witness):
-            self.err(
-                claim.file,
-                claim.line,
-                "acting_as and on_behalf_of qualify a participant, signatory or witness claim",
-            )
-            ok = False
-        if claim.acting_as and claim.acting_as not in ROLE_TERMS:
-            self.err(
-                claim.file,
-                claim.line,
-                f"acting_as {claim.acting_as!r}: use one of {', '.join(ROLE_TERMS)}",
-            )
-            ok = False
-        if claim.on_behalf_of and claim.on_behalf_of not in self.data.entities:
-            self.err(
-                claim.file, claim.line, f"unknown entity {claim.on_behalf_of!r} as on_behalf_of"
-            )
-            ok = False
-        return ok
-
-    def add_participation(self, claim: ClaimRecord, event: URIRef, agent: Node) -> None:
-        """A prkg:Participation node (PROV-O qualified association) in the claim's graph."""
-        key = json.dumps(
-            [str(event), str(agent), claim.acting_as, claim.on_behalf_of, claim.role],
-            ensure_ascii=False,
-        )
-        node = URIRef(self.ns.value("participation-" + hashlib.sha1(key.encode()).hexdigest()[:16]))
-        extra: list[tuple[Node, Node]] = [(RDF.type, PRKG.Participation), (PRKG.agent, agent)]
-        if claim.acting_as:
-            extra.append((PRKG.participationRole, ROLE_TERMS[claim.acting_as]))
-        if claim.on_behalf_of:
-            extra.append((PRKG.onBehalfOf, self.entity_iri(claim.on_behalf_of)))
-        if claim.role:
-            extra.append((PRKG.inPost, self.entity_iri(claim.role)))
-        # Its own claim, with the same source and locator, so the qualified relation is a
-        # sourced fact like the plain prkg:participant triple beside it.
-        self.add_fact(
-            (event, PRKG.qualifiedParticipation, node),
-            claim.source,
-            f"{claim.file}:{claim.line}",
-            locator=claim.locator,
-            note=claim.note,
-            extra=extra,
-            recorded=claim.recorded,
-        )
 
     def run(self) -> Assembly:
         for sid in sorted(self.data.sources):

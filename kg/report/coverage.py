@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.data.namespaces import Namespaces
-from kg.link.coverage import coverage_markdown as link_coverage_markdown
-from kg.link.coverage import link_coverage
 from kg.report.collection import collection_markdown
 from kg.report.disputes import disputed_facts
+from kg.report.links import coverage_markdown as link_coverage_markdown
+from kg.report.links import link_coverage
 from kg.store import Store
 
 PREFIXES = """PREFIX prkg: <https://w3id.org/prkg/ontology#>

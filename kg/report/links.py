@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.data.namespaces import PRKG, Namespaces
-from kg.link.linksets import LINK_PREDICATES, TARGETS
+from kg.data.targets import LINK_PREDICATES, TARGETS
 from kg.store import Store
 
 # Places first (target: all of them), then organisations, facilities and people.
