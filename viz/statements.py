@@ -173,6 +173,11 @@ class Reference:
     reliability: str | None
 
 
+# A value with this many sources or fewer shows them open: the reader sees who says it and in
+# whose words without a click; longer lists (a country's name, cited by 30 documents) fold.
+OPEN_REFERENCES = 3
+
+
 @dataclass
 class ValueRow:
     """One distinct value of a property, with every source that gives it."""
@@ -187,6 +192,10 @@ class ValueRow:
     def source_count(self) -> int:
         """Independent sources: distinct documents (two claims from one document count once)."""
         return len({r.id for r in self.references})
+
+    @property
+    def references_open(self) -> bool:
+        return self.source_count <= OPEN_REFERENCES
 
 
 @dataclass
