@@ -287,7 +287,7 @@ class Assembler(SourceGraphs, QualifiedParticipation, Tenures):
             self.add_same_sum(claim)
             return
         resolved = self.resolve_predicate(claim)
-        if resolved is None or not ok:
+        if resolved is None or not ok or self.old_observation_pattern(claim):
             return
         prop, kind = resolved
         nested: list[Triple] = []
