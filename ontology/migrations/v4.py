@@ -21,6 +21,11 @@ rules are generic: they apply to any file under DATA_DIR, whoever wrote it. Rule
   one that says "installed" or "nameplate", or gives an `as_of` (the capacity at that
   time), becomes `installedCapacity`. Other capacities (no kind, no time) stay `capacity`.
 
+- one sum, two currencies: where one file gives a subject two amounts of money for one
+  property and one `as_of` (or none) in two currencies (the source's "Rs255.8 billion ($902
+  million)"), a `sameSumAs` claim linking them is added after the second, with its locator:
+  the source itself gives them as one sum.
+
 Post holding needs no rewrite: the build reads every `holdsPost` claim as a tenure (its
 `as_of` an instant inside the term, not its start); `held_from` and `held_until` are added
 by curators where a source gives the term's start or end.
@@ -161,7 +166,63 @@ def migrate_text(text: str, classes: dict[str, str]) -> tuple[str, list[tuple[in
         if new is not None and new != head:
             lines[start] = new
             changed.append((start + 1, what))
+    inserts = _same_sums(lines)
+    for index, text_to_add in sorted(inserts, reverse=True):
+        lines.insert(index, text_to_add)
+    for n, (index, _) in enumerate(sorted(inserts)):
+        changed.append((index + n + 1, "sameSumAs added: one sum given in two currencies"))
     return "".join(lines), changed
+
+
+_MONEY = re.compile(r"object:\s*(\{[^{}]*currency:[^{}]*\})")
+_AS_OF = re.compile(r"as_of:\s*([\d-]+)")
+_LOCATOR = re.compile(r"locator:\s*" + _VALUE + r"(?=\s*[,}]|\s*$)")
+
+
+def _same_sums(lines: list[str]) -> list[tuple[int, str]]:
+    """(line index, text) of the sameSumAs claims to add: two amounts in two currencies for
+    one subject, property and as_of in one file, not linked yet."""
+    text = "".join(lines)
+    seen: dict[tuple[str, str, str], tuple[str, str]] = {}
+    found: list[tuple[int, str]] = []
+    for start, end in _blocks(lines):
+        head = lines[start]
+        block = "".join(lines[start:end])
+        subject, predicate, money = (
+            _SUBJECT.search(head),
+            _PREDICATE.search(head),
+            _MONEY.search(head),
+        )
+        if not (subject and predicate and money) or re.search(r"\bsource:", block):
+            continue
+        currency = re.search(r"currency:\s*([A-Z]{3})", money.group(1))
+        if not currency:
+            continue
+        as_of = _AS_OF.search(block)
+        key = (subject.group(1), predicate.group(2), as_of.group(1) if as_of else "")
+        if key not in seen:
+            seen[key] = (currency.group(1), money.group(1))
+            continue
+        first_currency, first_value = seen[key]
+        if first_currency == currency.group(1):
+            continue
+        already = re.search(
+            r"subject:\s*" + re.escape(key[0]) + r",\s*predicate:\s*sameSumAs", text
+        )
+        if already:
+            continue
+        locator = _LOCATOR.search(block)
+        where = locator.group(1).strip() if locator else "excerpt"
+        found.append(
+            (
+                end,
+                f"- {{subject: {key[0]}, predicate: sameSumAs, object: [{first_value}, "
+                f"{money.group(1)}], locator: {where},\n"
+                '   note: "The source gives the same sum in both currencies (linked by '
+                'ontology/migrations/v4.py)."}\n',
+            )
+        )
+    return found
 
 
 def _set_predicate(line: str, name: str) -> str:
