@@ -185,6 +185,10 @@ claims:
 - {subject: guddu-thermal-power-station, predicate: installedCapacity,
    object: {amount: 1700, unit: MW}, locator: p6, as_of: 2023-11-27,
    note: "Another figure for the same day as S43: a dispute."}
+- {subject: new-karachi-steel-mills, predicate: status, object: proposed, locator: p10,
+   as_of: 2025-07-12, note: "Another stage for the day S01 says agreed: a dispute."}
+- {subject: ns-gas-pipeline-iga-2015, predicate: status, object: cancelled, locator: p11,
+   as_of: 2031, note: "A later stage: a history, no dispute."}
 - {subject: soviet-oil-exploration-loan-1961, predicate: loanAmount,
    object: {amount: 40000000, currency: RUB}, locator: p7,
    note: "An amount in a third currency, linked to nothing: a dispute."}
@@ -222,6 +226,9 @@ def test_two_starts_of_one_term_are_a_dispute_unless_one_refines_the_other(
 def test_time_varying_values_are_compared_only_at_one_point_in_time(planted: dict) -> None:
     assert ("pakistan-steel-mills", "installedCapacity") not in planted  # 2011 and 2020
     assert planted[("guddu-thermal-power-station", "installedCapacity")] == {"1700 MW", "1762 MW"}
+    # a status is one stage at a time: two stages for one day disagree, later ones do not
+    assert planted[("new-karachi-steel-mills", "status")] == {"agreed", "proposed"}
+    assert ("ns-gas-pipeline-iga-2015", "status") not in planted  # 2021-05 and 2031
 
 
 def test_unlinked_amounts_in_two_currencies_are_a_dispute(planted: dict) -> None:
