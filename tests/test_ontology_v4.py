@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
@@ -270,3 +271,9 @@ def test_loader_names_bad_units_periods_tenures_and_sums(tmp_path: Path) -> None
     }
     for line, words in expected.items():
         assert any(f"S13-bad-v4.yaml:{line}:" in e and words in e for e in errors), (line, errors)
+
+
+def test_the_new_version_iri_is_served(client: TestClient) -> None:
+    assert client.get("/ontology/0.4.0", headers={"Accept": "text/turtle"}).status_code == 200
+    old = client.get("/ontology/0.3.0")
+    assert old.status_code == 404 and "0.4.0" in old.text
