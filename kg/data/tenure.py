@@ -18,8 +18,8 @@ import dataclasses
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rdflib import URIRef
-from rdflib.namespace import RDF
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from kg.data.namespaces import PRKG, TIME
@@ -74,6 +74,9 @@ class Tenures:
         period = URIRef(self.ns.value("tenure-" + key + "-period"))
         derived = dataclasses.replace(claim, id=None)  # same source, locator, qualifiers
         here = f"{claim.file}:{claim.line}"
+        name = f"{self._label(claim.subject)} as {self._label(str(claim.object))}"
+        if claim.term:
+            name += f" (term {claim.term})"
         self.add_fact(
             (tenure, PRKG.tenurePeriod, period),
             claim.source,
@@ -83,6 +86,8 @@ class Tenures:
             note=claim.note,
             nested=[
                 (tenure, RDF.type, PRKG.Tenure),
+                (tenure, RDFS.label, Literal(name, lang="en")),
+                (period, RDFS.label, Literal(f"Term of {name}", lang="en")),
                 (tenure, PRKG.tenureHolder, person),
                 (tenure, PRKG.tenurePost, post),
                 (period, RDF.type, TIME.ProperInterval),
@@ -105,6 +110,10 @@ class Tenures:
                 note=claim.note,
                 nested=description,
             )
+
+    def _label(self, slug: str) -> str:
+        record = self.data.entities.get(slug)
+        return record.labels.get("en", slug) if record else slug
 
     # -- one sum in two currencies --------------------------------------------------------
     def add_same_sum(self, claim: ClaimRecord) -> None:
