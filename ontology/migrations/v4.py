@@ -47,6 +47,7 @@ _PREDICATE = re.compile(r"(predicate:\s*)(?:prkg:)?(\w+)(?=\s*,)")
 _OBJECT = re.compile(r"(object:\s*)" + _VALUE + r"(?=\s*[,}]|\s*$)")
 _SLUG = re.compile(r"^\s*-\s*slug:\s*([\w-]+)\s*$")
 _CLASS = re.compile(r"^\s*class:\s*([A-Za-z]+)")
+_FLOW_ENTITY = re.compile(r"^\s*-\s*\{\s*slug:\s*([\w-]+)\s*,.*?\bclass:\s*([A-Za-z]+)")
 _ITEM_START = re.compile(r"^\s*-\s")
 
 
@@ -65,6 +66,10 @@ def entity_classes(data_dir: Path) -> dict[str, str]:
     for path in sorted(data_dir.rglob("*.y*ml")):
         slug: str | None = None
         for line in path.read_text(encoding="utf-8").splitlines():
+            flow = _FLOW_ENTITY.match(line)  # - {slug: x, class: TradeFigure, …}
+            if flow:
+                found[flow.group(1)] = flow.group(2)
+                continue
             m = _SLUG.match(line)
             if m:
                 slug = m.group(1)
