@@ -107,6 +107,11 @@ def test_post_holding_is_a_tenure_whose_period_contains_the_as_of(
     )
     assert "2024-07-03" in {r["d"].value for r in rows}
     period = rows[0]["period"].value
+    # the reasoner sees the tenures: each is inferred to be an org:Membership
+    assert fixture_store.ask(
+        P + f"ASK {{ GRAPH <https://w3id.org/prkg/graph/inferred> {{ <{rows[0]['tenure'].value}> "
+        "a org:Membership } }"
+    )
     assert not fixture_store.ask(P + f"ASK {{ <{period}> time:hasBeginning ?b }}")
     assert fixture_store.ask(
         P
