@@ -77,3 +77,25 @@ def test_gallery_query_and_disputes_page_share_one_definition(
     }
     assert from_query == set(facts)
     assert ("soviet-oil-exploration-loan-1961", "loanAmount") not in from_query
+
+
+def test_the_page_has_no_rule_of_its_own(
+    fixture_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/disputes lists what the gallery query lists: narrow the query, and the page follows."""
+    import kg.report.disputes as disputes
+
+    text = disputes.DEFINITION.read_text(encoding="utf-8")
+    narrowed = tmp_path / "disputed-facts.rq"
+    narrowed.write_text(
+        text.replace(
+            "?predicate prkg:singleValued true .",
+            "?predicate prkg:singleValued true . FILTER(?predicate = prkg:length)",
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(disputes, "DEFINITION", narrowed)
+    found = disputed_facts(fixture_store, Namespaces())
+    assert {(f.subject.removeprefix(ID), f.predicate.removeprefix(PRKG)) for f in found} == {
+        ("pakistan-stream-gas-pipeline", "length")
+    }

@@ -57,7 +57,11 @@ def _abox(
     abox = Graph()
     object_props = set(onto.object_properties.values())
     data_props = set(onto.datatype_properties.values())
-    classes = set(onto.classes.values())
+    # prkg's classes and the external ones the ontology declares (time:ProperInterval of a
+    # tenure's period): an asserted type the reasoner does not see would come back inferred
+    classes = set(onto.classes.values()) | {
+        c for c in onto.graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
+    }
     for s, p, o in union:
         if not isinstance(s, URIRef) or not str(s).startswith(prefixes):
             continue

@@ -351,6 +351,9 @@ class _Reader:
                 acting_as=self._text(item, "acting_as", name, required=False),
                 on_behalf_of=self._text(item, "on_behalf_of", name, required=False),
                 as_of=self._text(item, "as_of", name, required=False),
+                held_from=self._text(item, "held_from", name, required=False),
+                held_until=self._text(item, "held_until", name, required=False),
+                term=self._text(item, "term", name, required=False),
                 recorded=self._text(item, "recorded", name, required=False)
                 or (str(default_recorded) if default_recorded else None),
                 id=self._text(item, "id", name, required=False),

@@ -101,6 +101,9 @@ class ClaimRecord:
     acting_as: str | None = None
     on_behalf_of: str | None = None
     as_of: str | None = None
+    held_from: str | None = None  # tenure (0.4.0): the start of the term, per the source
+    held_until: str | None = None  # tenure: the end of the term, per the source
+    term: str | None = None  # tenure: tells apart two terms of one person in one post
     recorded: str | None = None
     id: str | None = None
     file: str = ""
@@ -163,6 +166,9 @@ CLAIM_KEYS = {
     "acting_as",
     "on_behalf_of",
     "as_of",
+    "held_from",
+    "held_until",
+    "term",
     "recorded",
     "id",
 }
