@@ -255,6 +255,8 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
     (PSM, "prkg:builtIn"): {"1973": {"S01", "S03", "S13"}, "1971": {"S04", "S17"}},
     (PSM, "prkg:builtInPeriod"): {"the 1970s": {"S02", "S25"}, "early 1980s": {"S08"}},
     (PSM, "prkg:operationalSince"): {"1985": {"S21"}, "1978": {"S30"}, "1971": {"S18"}},
+    # a curated or event-derived construction start against the foundation stone's date
+    (PSM, "prkg:constructionStartDate"): {"1973-12": {"S21"}, "1976": {"S22"}},
     (PSM, "prkg:capacity"): {
         "1 Mt/a": {"S08"}, "1.1 Mt/a": {"S28"}, "2.2 Mt/a": {"S27", "S29"}},
     (PSM, "prkg:area"): {"18660 acre": {"S19"}, "19000 acre": {"S31"}},

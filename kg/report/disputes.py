@@ -66,11 +66,14 @@ class DisputedFact:
 _QUERY = (
     _PREFIXES
     + """
-SELECT ?s ?sLabel ?p ?pLabel ?o ?doc ?publisher ?issued ?stated ?rel ?conf ?loc ?quote
-       ?amount ?min ?max ?unit ?currency
+SELECT ?c ?s ?sLabel ?p ?pLabel ?o ?doc ?publisher ?issued ?stated ?rel ?conf ?loc ?quote
+       ?amount ?min ?max ?unit ?currency ?event
 WHERE {
   ?p prkg:singleValued true .
+  # curated claims and the claims the rules derived (ontology/rules/: a shortcut's value
+  # taken from a life-cycle event's date), which carry the event they come from
   ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
+  OPTIONAL { ?c prkg:viaEvent ?event }
   OPTIONAL { ?c prkg:confidence ?conf } OPTIONAL { ?c prkg:locator ?loc }
   OPTIONAL { ?c prkg:quote ?quote }
   OPTIONAL { ?doc dct:publisher ?publisher } OPTIONAL { ?doc dct:issued ?issued }
@@ -118,6 +121,10 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
     by_fact: dict[tuple[str, str], dict[str, dict[str, SourceRef]]] = defaultdict(
         lambda: defaultdict(dict)
     )
+    # Where each value comes from: the life-cycle event it was derived from, or (curated)
+    # the claim itself. Two values from one event are a disagreement about the event's date,
+    # listed on the event; on the shortcut they count only beside another origin.
+    origins: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     labels: dict[str, str] = {}
     displays: dict[str, str] = {}
     currencies: dict[str, str] = {}
@@ -131,6 +138,7 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
             currencies[o] = str(row["currency"])
         if row["o"].is_uri and o.startswith(ns.entity("")):
             entity_objects.add(o)
+        origins[(s, p)][o].add(str(row.get("event") or row["c"]))
         doc = str(row["doc"])
         by_fact[(s, p)][o][doc] = SourceRef(
             id=doc.rsplit("/", 1)[-1],
@@ -152,7 +160,9 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
         )
     result: list[DisputedFact] = []
     for (s, p), objects in sorted(by_fact.items()):
-        if len(objects) < 2 or not _disagree(list(objects), currencies, within):
+        if len(objects) < 2 or not _disagree(
+            list(objects), currencies, within, origins[(s, p)]
+        ):
             continue
         fact = DisputedFact(s, labels[s], p, labels[p])
         for o, docs in sorted(objects.items(), key=lambda kv: displays[kv[0]]):
@@ -162,20 +172,35 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
 
 
 def _disagree(
-    values: list[str], currencies: dict[str, str], within: frozenset[tuple[str, str]]
+    values: list[str],
+    currencies: dict[str, str],
+    within: frozenset[tuple[str, str]],
+    origins: dict[str, set[str]] | None = None,
 ) -> bool:
     """True when two of the values are incompatible, whichever documents give them.
 
     A date given less precisely ("2015") is compatible with a more precise one ("2015-06"):
     the second refines the first. Amounts in two currencies are not compared (a report often
     gives both). One document giving two incompatible values (a mirror whose infobox and
-    text differ) contradicts itself, and that is shown too.
+    text differ) contradicts itself, and that is shown too. Two values derived from the same
+    life-cycle event (`origins`: value -> events or curated claims) are the event's own
+    disagreement, not the shortcut's.
     """
     return any(
-        incompatible(a, b, within) and not _other_currency(a, b, currencies)
+        incompatible(a, b, within)
+        and not _other_currency(a, b, currencies)
+        and not _one_event(a, b, origins)
         for i, a in enumerate(values)
         for b in values[i + 1 :]
     )
+
+
+def _one_event(a: str, b: str, origins: dict[str, set[str]] | None) -> bool:
+    """True when both values come from one and the same origin (one event) and nothing else."""
+    if origins is None:
+        return False
+    first, second = origins.get(a, set()), origins.get(b, set())
+    return len(first) == 1 and first == second
 
 
 def _other_currency(a: str, b: str, currencies: dict[str, str]) -> bool:
