@@ -160,9 +160,7 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
         )
     result: list[DisputedFact] = []
     for (s, p), objects in sorted(by_fact.items()):
-        if len(objects) < 2 or not _disagree(
-            list(objects), currencies, within, origins[(s, p)]
-        ):
+        if len(objects) < 2 or not _disagree(list(objects), currencies, within, origins[(s, p)]):
             continue
         fact = DisputedFact(s, labels[s], p, labels[p])
         for o, docs in sorted(objects.items(), key=lambda kv: displays[kv[0]]):
