@@ -251,12 +251,15 @@ def test_theme_commission(fixture_store: EmbeddedStore) -> None:
 # Each known disagreement: (subject, property) -> {value: sources giving it}.
 PSM, PIPE = "pakistan-steel-mills", "pakistan-stream-gas-pipeline"
 KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
-    (PSM, "prkg:foundingDate"): {"1973-12-30": {"S25", "S29"}, "1973-07-02": {"S26"}},
+    # the infoboxes' "Founded" is the company's: against the corporation's own 1968 (audit)
+    ("pakistan-steel-mills-corporation", "prkg:foundingDate"): {
+        "1968-07-02": {"S20"}, "1973-12-30": {"S25"}, "1973-07-02": {"S26"}},
     (PSM, "prkg:builtIn"): {"1973": {"S01", "S03", "S13"}, "1971": {"S04", "S17"}},
     (PSM, "prkg:builtInPeriod"): {"the 1970s": {"S02", "S25"}, "early 1980s": {"S08"}},
     (PSM, "prkg:operationalSince"): {"1985": {"S21"}, "1978": {"S30"}, "1971": {"S18"}},
     # a curated or event-derived construction start against the foundation stone's date
-    (PSM, "prkg:constructionStartDate"): {"1973-12": {"S21"}, "1976": {"S22"}},
+    (PSM, "prkg:constructionStartDate"): {
+        "1973-12": {"S21"}, "1973-12-30": {"S29"}, "1976": {"S22"}},
     (PSM, "prkg:capacity"): {
         "1 Mt/a": {"S08"}, "1.1 Mt/a": {"S28"}, "2.2 Mt/a": {"S27", "S29"}},
     (PSM, "prkg:area"): {"18660 acre": {"S19"}, "19000 acre": {"S31"}},

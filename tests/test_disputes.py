@@ -29,9 +29,10 @@ def facts(fixture_store: EmbeddedStore) -> dict[tuple[str, str], dict[str, set[s
 
 
 def test_known_disagreements_listed_with_their_sources(facts: dict) -> None:
-    assert facts[("pakistan-steel-mills", "foundingDate")] == {
+    assert facts[("pakistan-steel-mills-corporation", "foundingDate")] == {
+        "1968-07-02": {"S20"},
         "1973-07-02": {"S26"},
-        "1973-12-30": {"S25", "S29"},
+        "1973-12-30": {"S25"},
     }
     assert facts[("overchuk-meeting-2025-07", "date")]["2025-07-09"] == {"S01"}
     assert "S10" in facts[("overchuk-meeting-2025-07", "date")]["2025-07-10"]
