@@ -14,8 +14,9 @@ confidence (the claim's text is edited in place; nothing else of it changes):
     - {subject: X-construction-start, predicate: date, object: "1976", locator: …, quote: …}
     - {subject: X-construction-start, predicate: concerns, object: X, locator: …, note: …}
 
-and the event is added to DATA_DIR/entities/life-cycle.yaml (class, English label made from
-X's, and the claim's source among its sources). One event per (thing, kind): two sources
+and the event is added to DATA_DIR/entities/life-cycle-DATE.yaml, DATE the day of the run,
+which is the file's `recorded:` (class, English label made from X's, and the claim's source
+among its sources); an event that exists already, in any file, gets the source added. One event per (thing, kind): two sources
 dating X's start of construction differently date one event differently, a disagreement the
 disputes list on the event. The kinds:
 
@@ -39,6 +40,7 @@ stay as the curator wrote them.
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from dataclasses import dataclass, field
@@ -58,7 +60,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "ceasedOperations": ("suspension", "Suspension", "Halt of operation of {}"),
     "closureDate": ("closure", "Closure", "Closure of {}"),
 }
-EVENTS_FILE = Path("entities") / "life-cycle.yaml"
+EVENTS_DIR = Path("entities")
 NOT_FACTS = {"queries", "collection"}
 _HEADER = """\
 # Life-cycle events (founding, start of construction, start of production, suspension,
@@ -66,6 +68,7 @@ _HEADER = """\
 # directly. Their dates are the migrated claims; the shortcut dates are derived from them
 # (ontology/rules/life-cycle-shortcuts.rq). Edit them like any entity: a better label, a
 # more precise class (FoundationStoneLaying), more sources.
+recorded: {day}   # the day the migration made them (their entities get prkg:recordedOn)
 entities:
 """
 
@@ -114,8 +117,10 @@ def _files(data_dir: Path) -> list[Path]:
 
 
 class Migration:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, day: datetime.date | None = None) -> None:
         self.data_dir = data_dir
+        self.day = (day or datetime.datetime.now(datetime.UTC).date()).isoformat()
+        self.events_file = EVENTS_DIR / f"life-cycle-{self.day}.yaml"
         self.texts: dict[Path, str] = {}
         self.roots: dict[Path, yaml.Node] = {}
         self.edits: dict[Path, list[Edit]] = {}
@@ -267,7 +272,7 @@ class Migration:
             self.log.append(f"{path.relative_to(self.data_dir)}: {slug}: sources + {missing}")
         if not new:
             return
-        target = self.data_dir / EVENTS_FILE
+        target = self.data_dir / self.events_file
         lines = "".join(
             f"- slug: {e.slug}\n  class: {e.cls}\n  label: {{en: {_quoted(e.label)}}}\n"
             f"  sources: [{', '.join(e.sources)}]\n"
@@ -280,9 +285,9 @@ class Migration:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.texts[target] = ""
-            self.edits[target] = [Edit(0, 0, _HEADER + lines)]
+            self.edits[target] = [Edit(0, 0, _HEADER.format(day=self.day) + lines)]
         for e in new:
-            self.log.append(f"{EVENTS_FILE}: new {e.cls} {e.slug} ({', '.join(e.sources)})")
+            self.log.append(f"{self.events_file}: new {e.cls} {e.slug} ({', '.join(e.sources)})")
 
     def write(self) -> None:
         for path, edits in self.edits.items():
@@ -292,9 +297,9 @@ class Migration:
             path.write_text(text, encoding="utf-8")
 
 
-def migrate(data_dir: Path) -> list[str]:
+def migrate(data_dir: Path, day: datetime.date | None = None) -> list[str]:
     """Migrate `data_dir` in place; return one line per change (empty when nothing was due)."""
-    run = Migration(data_dir)
+    run = Migration(data_dir, day)
     run.read()
     run.migrate()
     run.write()
