@@ -3,6 +3,7 @@ folder, idempotently; the rule then derives the shortcut back with the claim's p
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import subprocess
 import sys
@@ -141,11 +142,27 @@ def test_rerun_on_new_data_adds_its_sources_to_the_events_there(tmp_path: Path) 
     """The lead re-runs the script at merge: events made earlier get the new sources."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    _v5().migrate(data)
+    _v5().migrate(data, datetime.date(2026, 12, 2))
     (data / "claims" / "S999-new-curator.yaml").write_text(NEW_CLAIMS, encoding="utf-8")
-    changes = _v5().migrate(data)
+    changes = _v5().migrate(data, datetime.date(2026, 12, 5))
     assert any("sources + ['S13']" in c for c in changes), changes
     records, errors = read_data(data)
     assert not errors, errors
     assert "S13" in records.entities["pakistan-steel-mills-construction-start"].sources
     assert "S36" in records.entities["ogdcl-founding"].sources
+    # a new event is recorded on the day of the run that made it, in that day's file
+    guddu = records.entities["guddu-thermal-power-station-production-start"]
+    assert guddu.recorded == "2026-12-05" and guddu.file.endswith("life-cycle-2026-12-05.yaml")
+
+
+def test_repository_data_is_migrated() -> None:
+    """No claim in data/ curates a shortcut date: each is an event's date (the rule derives
+    the shortcut), and every event the migration made concerns what it dates."""
+    records, errors = read_data(ROOT / "data")
+    assert not errors
+    shortcuts = set(_v5().KINDS)
+    left = [f"{c.file}:{c.line}" for c in records.claims if c.predicate in shortcuts]
+    assert left == [], "run python ontology/migrations/v5.py data"
+    concerned = {c.subject for c in records.claims if c.predicate == "concerns"}
+    made = [e for e in records.entities.values() if "life-cycle-" in e.file]
+    assert made and all(e.slug in concerned for e in made)
