@@ -16,9 +16,9 @@ confidence (the claim's text is edited in place; nothing else of it changes):
 
 and the event is added to DATA_DIR/entities/life-cycle-DATE.yaml, DATE the day of the run,
 which is the file's `recorded:` (class, English label made from X's, and the claim's source
-among its sources); an event that exists already, in any file, gets the source added. One event per (thing, kind): two sources
-dating X's start of construction differently date one event differently, a disagreement the
-disputes list on the event. The kinds:
+among its sources); an event that exists already, in any file, gets the source added. One
+event per (thing, kind): two sources dating X's start of construction differently date one
+event differently, a disagreement the disputes list on the event. The kinds:
 
     foundingDate          -> X-founding           (Founding)
     constructionStartDate -> X-construction-start (ConstructionStart)
