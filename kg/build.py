@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.check.derive import derive
+from kg.check.derive import curated_shortcuts, derive
 from kg.check.quality import run_rules
 from kg.check.reason import reason
 from kg.check.shapes_job import ShapeChecks, parallel_groups
@@ -115,6 +115,14 @@ def _prepare(
     data, errors = stages.run("reading data", lambda: read_data(data_dir))  # type: ignore[misc]
     if errors:
         raise DataValidationError(errors)
+    twice = curated_shortcuts(data, onto.graph)
+    if twice:
+        shown = ", ".join(twice[:10]) + (" …" if len(twice) > 10 else "")
+        log(
+            f"[prkg build] warning: {len(twice)} claim(s) curate a date that the rules derive "
+            f"from life-cycle events ({shown}); run python ontology/migrations/v5.py on the "
+            "data folder to make them the events' dates"
+        )
     assembly = stages.run("checking references", lambda: assemble(data, onto, ns))
     assert isinstance(assembly, Assembly)
     if assembly.errors:

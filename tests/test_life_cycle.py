@@ -72,8 +72,16 @@ def planted_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (data / "entities" / "test9001.yaml").write_text(PLANTED_ENTITIES, encoding="utf-8")
     (data / "claims" / "S9001-test.yaml").write_text(PLANTED_CLAIMS, encoding="utf-8")
     store_dir = base / "store"
-    build(data, store_dir, log=lambda _msg: None)
+    messages: list[str] = []
+    build(data, store_dir, log=messages.append)
+    (base / "log.txt").write_text("\n".join(messages), encoding="utf-8")
     return store_dir
+
+
+def test_build_warns_of_a_curated_shortcut_by_file_and_line(planted_store_dir: Path) -> None:
+    log = (planted_store_dir.parent / "log.txt").read_text(encoding="utf-8")
+    warning = next(line for line in log.splitlines() if "warning" in line and "v5.py" in line)
+    assert "1 claim(s)" in warning and "claims/S9001-test.yaml:4" in warning
 
 
 @pytest.fixture(scope="module")

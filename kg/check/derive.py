@@ -19,7 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.data.namespaces import PRKG
 from kg.data.nquads import term_text
+from kg.data.records import DataSet
 from kg.data.triples import Triple
 
 RULES_DIR = "rules"
@@ -35,6 +37,15 @@ class Derivation:
 
     graph: Graph = field(default_factory=Graph)
     per_rule: dict[str, int] = field(default_factory=dict)
+
+
+def curated_shortcuts(data: DataSet, ontology: Graph) -> list[str]:
+    """`file:line` of each claim that curates a shortcut the rules derive (a property with
+    prkg:shortcutForEvent): not an error, since a curator's value beside the events' is
+    compared with them, but the same fact recorded twice; ontology/migrations/v5.py moves it.
+    """
+    names = {str(p).removeprefix(str(PRKG)) for p in ontology.subjects(PRKG.shortcutForEvent, None)}
+    return [f"{c.file}:{c.line}" for c in data.claims if c.predicate.removeprefix("prkg:") in names]
 
 
 def rule_files(ontology_dir: Path) -> list[Path]:
