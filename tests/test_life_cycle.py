@@ -169,3 +169,26 @@ def test_a_rule_that_is_not_a_construct_is_refused_by_name(tmp_path: Path) -> No
     (tmp_path / "rules" / "bad.rq").write_text("CONSTRUCT { ?s ?p }", encoding="utf-8")
     with pytest.raises(RuleError, match=r"bad\.rq"):
         derive([], Graph(), tmp_path)
+
+
+def test_gallery_life_cycles_lists_the_events_and_the_shortcut_each_gives(
+    fixture_store: EmbeddedStore,
+) -> None:
+    query = (ROOT / "data" / "queries" / "q17-life-cycles.rq").read_text(encoding="utf-8")
+    rows = {
+        (
+            str(r["thing"]).removeprefix(ID),
+            str(r["date"]),
+            str(r["stage"]),
+            str(r["derives"]),
+        ): set(str(r["sources"]).split(", "))
+        for r in fixture_store.select(query)
+    }
+    psm = "pakistan-steel-mills"
+    stone = (psm, "1973-12-30", "FoundationStoneLaying", "prkg:constructionStartDate")
+    assert rows[stone] == {"S29"}
+    assert rows[(psm, "1985-01-15", "Commissioning", "prkg:operationalSince")] == {"S23", "S27"}
+    assert rows[(psm, "2024", "Closure", "prkg:closureDate")] == {"S01"}
+    corporation = "pakistan-steel-mills-corporation"
+    founded = {d for (t, d, s, _k) in rows if t == corporation and s == "Founding"}
+    assert founded == {"1968-07-02", "1973-07-02", "1973-12-30"}
