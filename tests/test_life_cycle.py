@@ -192,3 +192,24 @@ def test_gallery_life_cycles_lists_the_events_and_the_shortcut_each_gives(
     corporation = "pakistan-steel-mills-corporation"
     founded = {d for (t, d, s, _k) in rows if t == corporation and s == "Founding"}
     assert founded == {"1968-07-02", "1973-07-02", "1973-12-30"}
+
+
+def test_gallery_life_cycle_order_finds_dates_before_the_construction(
+    fixture_store: EmbeddedStore,
+) -> None:
+    """A "built in 1971" (S04, S17) and an "operational in 1971" (S18) come before the
+    foundation stone of December 1973 (S21): listed. Dates in order are not."""
+    query = (ROOT / "data" / "queries" / "q18-life-cycle-order.rq").read_text(encoding="utf-8")
+    rows = {
+        (str(r["before"]), str(r["beforeValue"]), str(r["after"]), str(r["afterValue"])): (
+            set(str(r["beforeSources"]).split(", ")),
+            set(str(r["afterSources"]).split(", ")),
+        )
+        for r in fixture_store.select(query)
+        if str(r["thing"]) == ID + "pakistan-steel-mills"
+    }
+    start = "prkg:constructionStartDate"
+    assert rows[(start, "1973-12", "prkg:builtIn", "1971")] == ({"S21"}, {"S04", "S17"})
+    assert rows[(start, "1973-12", "prkg:operationalSince", "1971")] == ({"S21"}, {"S18"})
+    # the inauguration of 1985 and the halt of 2015 come after every construction start
+    assert not [k for k in rows if k[3] in {"1985-01-15", "2015", "2015-06", "2024"}]
