@@ -213,3 +213,17 @@ def test_gallery_life_cycle_order_finds_dates_before_the_construction(
     assert rows[(start, "1973-12", "prkg:operationalSince", "1971")] == ({"S21"}, {"S18"})
     # the inauguration of 1985 and the halt of 2015 come after every construction start
     assert not [k for k in rows if k[3] in {"1985-01-15", "2015", "2015-06", "2024"}]
+
+
+def test_entity_page_shows_a_derived_date_with_its_source(fixture_store: EmbeddedStore) -> None:
+    """The derived construction start of 1976 is on the mills' page with S22, its source."""
+    from api.pages import claims_of
+
+    iri = ID + "pakistan-steel-mills"
+    claims = claims_of(fixture_store, f"FILTER(?s = <{iri}>)", Namespaces())
+    sources = {
+        c["source"]["id"]
+        for c in claims
+        if c["p"].value == PRKG + "constructionStartDate" and c["o"].value == "1976"
+    }
+    assert sources == {"S22"}
