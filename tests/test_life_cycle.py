@@ -189,6 +189,7 @@ def test_gallery_life_cycles_lists_the_events_and_the_shortcut_each_gives(
     assert rows[stone] == {"S29"}
     assert rows[(psm, "1985-01-15", "Commissioning", "prkg:operationalSince")] == {"S23", "S27"}
     assert rows[(psm, "2024", "Closure", "prkg:closureDate")] == {"S01"}
+    assert rows[(psm, "1971-01", "Signing", "")] == {"S20"}  # the assistance agreement
     corporation = "pakistan-steel-mills-corporation"
     founded = {d for (t, d, s, _k) in rows if t == corporation and s == "Founding"}
     assert founded == {"1968-07-02", "1973-07-02", "1973-12-30"}
