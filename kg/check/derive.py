@@ -11,7 +11,7 @@ so both check the derived values too.
 
 from __future__ import annotations
 
-import io
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,12 +60,15 @@ def derive(triples: Iterable[Triple], ontology: Graph, ontology_dir: Path) -> De
     read it, and what they construct is returned, not added to the input.
     """
     store = ox.Store()
-    text = io.StringIO()
-    for s, p, o in triples:
-        text.write(f"{term_text(s)} {term_text(p)} {term_text(o)} .\n")
-    for s, p, o in ontology:
-        text.write(f"{term_text(s)} {term_text(p)} {term_text(o)} .\n")
-    store.bulk_load(text.getvalue().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    # Through a file, as the build's own load does: at a million triples the text is large,
+    # and pyoxigraph's bulk loader reads a file without a second copy in memory.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".nt") as text:
+        for s, p, o in triples:
+            text.write(f"{term_text(s)} {term_text(p)} {term_text(o)} .\n")
+        for s, p, o in ontology:
+            text.write(f"{term_text(s)} {term_text(p)} {term_text(o)} .\n")
+        text.flush()
+        store.bulk_load(path=text.name, format=ox.RdfFormat.N_TRIPLES)
     result = Derivation()
     for path in rule_files(ontology_dir):
         query = path.read_text(encoding="utf-8")
