@@ -101,6 +101,8 @@ def test_curated_shortcut_against_its_event_is_a_dispute_everywhere(
     fact = found[("test-plant", "constructionStartDate")]
     sides = {side.display: {s.id for s in side.sources} for side in fact.sides}
     assert sides == {"1973-12": {"S9001"}, "1976": {"S9001"}}
+    via = {side.display: {s.via_event for s in side.sources} for side in fact.sides}
+    assert via == {"1973-12": {"test-plant-foundation-stone"}, "1976": {""}}
     # the gallery query, the same definition
     query = (ROOT / "data" / "queries" / "disputed-facts.rq").read_text(encoding="utf-8")
     rows = planted_store.select(query)
@@ -115,6 +117,8 @@ def test_curated_shortcut_against_its_event_is_a_dispute_everywhere(
     settings = Settings(store_dir=planted_store_dir, query_workers=1)
     with TestClient(create_app(settings)) as client:
         data = client.get("/disputes?format=json").json()
+        page = client.get("/disputes").text
+    assert 'href="/id/test-plant-foundation-stone"' in page
     assert any(
         d["subject"] == ID + "test-plant" and d["predicate"] == PRKG + "constructionStartDate"
         for d in data

@@ -48,6 +48,8 @@ class SourceRef:
     confidence: str
     locator: str
     quote: str
+    # the life-cycle event a derived value was taken from (its slug), "" for a curated value
+    via_event: str = ""
 
 
 @dataclass
@@ -149,6 +151,7 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
             confidence=str(row.get("conf", "")).rsplit("#", 1)[-1],
             locator=str(row.get("loc", "")),
             quote=str(row.get("quote", "")),
+            via_event=str(row["event"]).rsplit("/", 1)[-1] if "event" in row else "",
         )
     within: frozenset[tuple[str, str]] = frozenset()
     if entity_objects:
