@@ -28,6 +28,7 @@ ID = "https://w3id.org/prkg/id/"
 # own source, an as_spelled, a comment to keep.
 NEW_CLAIMS = (
     "source: S13\n"
+    "recorded: 2026-11-27\n"
     "claims:\n"
     '- {subject: pakistan-steel-mills, predicate: constructionStartDate, object: "1975",'
     ' locator: para 4, quote: "work began in 1975", as_spelled: the Karachi plant}'
@@ -64,8 +65,8 @@ def _snapshot(data: Path) -> dict[str, str]:
 
 def test_migration_moves_shortcuts_to_events_and_is_idempotent(tmp_path: Path) -> None:
     data = _copy(tmp_path)
-    changes = _v5().migrate(data)
-    assert any("S999-new-curator.yaml:3" in c for c in changes), changes
+    changes = _v5().migrate(data, datetime.date(2026, 12, 9))
+    assert any("S999-new-curator.yaml:4" in c for c in changes), changes
     records, errors = read_data(data)
     assert not errors, errors
     shortcuts = set(_v5().KINDS)
@@ -75,6 +76,8 @@ def test_migration_moves_shortcuts_to_events_and_is_idempotent(tmp_path: Path) -
     assert (moved.locator, moved.quote, moved.as_spelled) == ("para 4", "work began in 1975", None)
     link = mine[("pakistan-steel-mills-construction-start", "concerns", "pakistan-steel-mills")]
     assert link.as_spelled == "the Karachi plant" and link.locator == "para 4"
+    assert link.recorded == "2026-12-09"  # made on the day of the run
+    assert moved.recorded == "2026-11-27"  # the migrated claim keeps its own day
     block = mine[("guddu-thermal-power-station-production-start", "date", "1980")]
     assert block.confidence == "low"
     ogdcl = [c for c in records.claims if c.subject == "ogdcl-founding" and c.object == "1961-04"]

@@ -12,7 +12,8 @@ becomes the date of X's life-cycle event, with the same source, locator, quote, 
 confidence (the claim's text is edited in place; nothing else of it changes):
 
     - {subject: X-construction-start, predicate: date, object: "1976", locator: …, quote: …}
-    - {subject: X-construction-start, predicate: concerns, object: X, locator: …, note: …}
+    - {subject: X-construction-start, predicate: concerns, object: X, locator: …, note: …,
+       recorded: DATE}
 
 and the event is added to DATA_DIR/entities/life-cycle-DATE.yaml, DATE the day of the run,
 which is the file's `recorded:` (class, English label made from X's, and the claim's source
@@ -205,7 +206,8 @@ class Migration:
             note = f"The event of the life of {self.labels[thing]} that this source dates."
             entry = (
                 f"- {{subject: {slug}, predicate: concerns, object: {thing}, "
-                f"locator: {_quoted(locator)}{spelled}, note: {_quoted(note)}}}"
+                f"locator: {_quoted(locator)}{spelled}, note: {_quoted(note)}, "
+                f"recorded: {self.day}}}"
             )
             if "source" in fields:
                 entry = entry[:-1] + f", source: {source}}}"
