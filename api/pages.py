@@ -97,7 +97,9 @@ def claims_of(store: Store, where: str, ns: Namespaces) -> list[dict]:
     """Claims matching `where` (binding ?c, ?s, ?p, ?o, ?doc) with their source's details."""
     rows = store.select(
         f"{P}\nSELECT DISTINCT ?c ?s ?p ?o ?doc ?title ?publisher ?issued ?datestmt ?url "
-        f"?locator ?quote ?note ?reliability WHERE {{ ?c a prkg:Claim ; rdf:subject ?s ; "
+        # curated claims and those the rules derived (a shortcut date from a life-cycle event)
+        f"?locator ?quote ?note ?reliability WHERE {{ "
+        f"VALUES ?kind {{ prkg:Claim prkg:DerivedClaim }} ?c a ?kind ; rdf:subject ?s ; "
         f"rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc . {where} {CLAIM_SOURCE} }}"
         " ORDER BY ?doc ?c"
     )

@@ -251,10 +251,19 @@ def test_theme_commission(fixture_store: EmbeddedStore) -> None:
 # Each known disagreement: (subject, property) -> {value: sources giving it}.
 PSM, PIPE = "pakistan-steel-mills", "pakistan-stream-gas-pipeline"
 KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
-    (PSM, "prkg:foundingDate"): {"1973-12-30": {"S25", "S29"}, "1973-07-02": {"S26"}},
+    # the infoboxes' "Founded" is the company's: against the corporation's own 1968 (audit)
+    ("pakistan-steel-mills-corporation-founding", "prkg:date"): {
+        "1968-07-02": {"S20"}, "1973-12-30": {"S25"}, "1973-07-02": {"S26"}},
     (PSM, "prkg:builtIn"): {"1973": {"S01", "S03", "S13"}, "1971": {"S04", "S17"}},
     (PSM, "prkg:builtInPeriod"): {"the 1970s": {"S02", "S25"}, "early 1980s": {"S08"}},
-    (PSM, "prkg:operationalSince"): {"1985": {"S21"}, "1978": {"S30"}, "1971": {"S18"}},
+    # derived from two events (the start of production, the inauguration): they disagree
+    (PSM, "prkg:operationalSince"): {
+        "1978": {"S30"}, "1971": {"S18"}, "1985-01-15": {"S23", "S27"}},
+    ("pakistan-steel-mills-production-start", "prkg:date"): {
+        "1985": {"S21"}, "1978": {"S30"}, "1971": {"S18"}},
+    # a curated or event-derived construction start against the foundation stone's date
+    (PSM, "prkg:constructionStartDate"): {
+        "1973-12": {"S21"}, "1973-12-30": {"S29"}, "1976": {"S22"}},
     # S28's installed capacity of 2011 (1.1 Mt/a) and the design capacity of S27 and S29
     # (2.2 Mt/a) are other properties since ontology 0.4.0: no dispute with these.
     (PSM, "prkg:capacity"): {"1 Mt/a": {"S08"}, "1.1–5 Mt/a": {"S01", "S25"}},
@@ -265,7 +274,7 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
         "2025-07-09": {"S01"}, "2025-07-10": {"S09", "S10"}},
     (PIPE, "prkg:length"): {"1100 km": {"S45", "S51"}, "1122 km": {"S54"}, "1040 km": {"S53"}},
     (PIPE, "prkg:destination"): {"Lahore": {"S46", "S52"}, "Kasur": {"S53", "S54"}},
-    ("ogdcl", "prkg:foundingDate"): {"1961-04-04": {"S40", "S41"}, "1961-09-20": {"S40"}},
+    ("ogdcl-founding", "prkg:date"): {"1961-04-04": {"S40", "S41"}, "1961-09-20": {"S40"}},
     # one document, two figures: the headline's $1 billion, the text's "up to $500 million"
     ("russia-psm-assistance-offer-2013", "prkg:grantAmount"): {
         "1000000000 USD": {"S44"}, "up to 500000000 USD": {"S44"}},
@@ -303,6 +312,9 @@ def test_disputed_facts_lists_nothing_else(
     """A new disagreement must be seen and added above; precision-only differences never count."""
     assert set(disputed) == set(KNOWN_DISAGREEMENTS)
     assert ("pakistan-steel-mills", "prkg:ceasedOperations") not in disputed  # 2015 vs 2015-06
+    # values derived from one event are listed once, on the event's date
+    assert ("ogdcl", "prkg:foundingDate") not in disputed
+    assert ("pakistan-steel-mills-corporation", "prkg:foundingDate") not in disputed
     assert ("psm-inauguration-1985", "prkg:date") not in disputed  # 1985-01 vs 1985-01-15
     # one sum in two currencies (27 million roubles, $30 million), linked by prkg:sameSumAs,
     # is not a disagreement

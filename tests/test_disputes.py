@@ -29,9 +29,10 @@ def facts(fixture_store: EmbeddedStore) -> dict[tuple[str, str], dict[str, set[s
 
 
 def test_known_disagreements_listed_with_their_sources(facts: dict) -> None:
-    assert facts[("pakistan-steel-mills", "foundingDate")] == {
+    assert facts[("pakistan-steel-mills-corporation-founding", "date")] == {
+        "1968-07-02": {"S20"},
         "1973-07-02": {"S26"},
-        "1973-12-30": {"S25", "S29"},
+        "1973-12-30": {"S25"},
     }
     assert facts[("overchuk-meeting-2025-07", "date")]["2025-07-09"] == {"S01"}
     assert "S10" in facts[("overchuk-meeting-2025-07", "date")]["2025-07-10"]
@@ -58,7 +59,7 @@ def test_disputes_page_html_and_json(built_store_dir: Path) -> None:
     with TestClient(create_app(settings)) as client:
         page = client.get("/disputes")
         assert page.status_code == 200
-        assert "Pakistan Steel Mills" in page.text and "founding date" in page.text
+        assert "Pakistan Steel Mills" in page.text and "construction start date" in page.text
         assert 'href="/source/S26"' in page.text
         data = client.get("/disputes?format=json").json()
         assert any(d["subject"] == ID + "pakistan-steel-mills" for d in data)

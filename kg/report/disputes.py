@@ -53,6 +53,8 @@ class SourceRef:
     confidence: str
     locator: str
     quote: str
+    # the life-cycle event a derived value was taken from (its slug), "" for a curated value
+    via_event: str = ""
 
 
 @dataclass
@@ -77,12 +79,12 @@ DEFINITION = (
 _QUERY = (
     _PREFIXES
     + """
-SELECT ?s ?p ?o ?doc ?publisher ?issued ?stated ?rel ?conf ?loc ?quote
+SELECT ?s ?p ?o ?doc ?publisher ?issued ?stated ?rel ?conf ?loc ?quote ?event
 WHERE {
   VALUES (?s ?p ?o) { %s }
   ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
   OPTIONAL { ?c prkg:confidence ?conf } OPTIONAL { ?c prkg:locator ?loc }
-  OPTIONAL { ?c prkg:quote ?quote }
+  OPTIONAL { ?c prkg:quote ?quote } OPTIONAL { ?c prkg:viaEvent ?event }
   OPTIONAL { ?doc dct:publisher ?publisher } OPTIONAL { ?doc dct:issued ?issued }
   OPTIONAL { ?doc prkg:dateStatement ?stated } OPTIONAL { ?doc prkg:reliability ?rel }
 }
@@ -128,6 +130,7 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
             confidence=str(row.get("conf", "")).rsplit("#", 1)[-1],
             locator=str(row.get("loc", "")),
             quote=str(row.get("quote", "")),
+            via_event=str(row["event"]).rsplit("/", 1)[-1] if "event" in row else "",
         )
     predicates = " ".join(sorted({f"<{p}>" for _, p in by_fact}))
     predicate_labels = {
