@@ -1,4 +1,4 @@
-"""The `prkg` command: build, query, serve, stats, viz, link, export.
+"""The `prkg` command: build, query, serve, stats, viz, link, export, release, diff.
 
 It lives in the outermost package because `serve` starts the web app; everything it does
 is a thin call into kg/, viz/ or api/.
@@ -100,6 +100,19 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="CSV of entities and of claims with their sources")
     store_args(p)
     p.add_argument("-o", "--output", type=Path, default=Path("dist"))
+
+    p = sub.add_parser("release", help="write a citable release to DIST/releases/VERSION/")
+    p.add_argument("version", help="the release's version, e.g. 1.0.0")
+    p.add_argument("--store", type=Path, default=Path(os.environ.get("PRKG_STORE", "store")))
+    p.add_argument("--dist", type=Path, default=Path(os.environ.get("PRKG_DIST", "dist")))
+    p.add_argument("--date", help="release date YYYY-MM-DD (default: the data's latest)")
+    p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
+
+    p = sub.add_parser("diff", help="what changed between two builds or releases (Markdown)")
+    p.add_argument("old", type=Path, help="a release, store or build directory, or dataset.nq")
+    p.add_argument("new", type=Path, help="the same, for the newer side")
+    p.add_argument("--format", choices=["markdown", "turtle"], default="markdown")
+    p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
     return parser
 
 
@@ -270,6 +283,44 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from kg.data.namespaces import Namespaces
+    from kg.release.package import ReleaseError, make_release
+
+    try:
+        release = make_release(
+            args.store,
+            args.dist,
+            args.version,
+            date=args.date,
+            namespaces=Namespaces(args.namespace),
+        )
+    except ReleaseError as exc:
+        print(f"prkg: no release written: {exc}", file=sys.stderr)
+        return 2
+    after = f" (after {release.previous})" if release.previous else " (the first)"
+    print(f"Wrote release {release.version} of {release.date}{after} to {release.path}",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from kg.data.namespaces import Namespaces
+    from kg.release.changelog import markdown, turtle
+    from kg.release.changes import DiffError, diff_paths
+
+    try:
+        changes, new = diff_paths(args.old, args.new, Namespaces(args.namespace))
+    except DiffError as exc:
+        print(f"prkg: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "turtle":
+        print(turtle(changes, "urn:prkg:diff", None, "urn:prkg:new", "1970-01-01"), end="")
+    else:
+        print(markdown(changes, str(args.old), str(args.new), new), end="")
+    return 0
+
+
 COMMANDS = {
     "build": cmd_build,
     "query": cmd_query,
@@ -278,6 +329,8 @@ COMMANDS = {
     "viz": cmd_viz,
     "link": cmd_link,
     "export": cmd_export,
+    "release": cmd_release,
+    "diff": cmd_diff,
 }
 
 
