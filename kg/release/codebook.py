@@ -55,6 +55,8 @@ _CLAIMS = {
     "as_spelled": "The name as the source spells it.",
     "as_of": "The date the fact holds at, per the source.",
     "recorded_on": "When the claim was recorded.",
+    "subject_iri": "Subject IRI (an entity of entities.csv, or a value or source node).",
+    "object_iri": "Object IRI, when the object is not a literal.",
 }
 _DESCRIPTIONS = {
     "entities": "Every entity with labels and external ids: one row each.",
