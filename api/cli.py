@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=Path("data"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--dist", type=Path, help="where the releases are (default: dist or $PRKG_DIST)")
 
     p = sub.add_parser("stats", help="coverage figures of the built graph (Markdown)")
     store_args(p)
@@ -198,7 +199,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"No store in {args.store} yet: building it from {args.data} first.", file=sys.stderr)
         build(args.data, args.store, namespace=args.namespace)
     settings = Settings.from_env(
-        store_dir=args.store, store_url=args.store_url, namespace=args.namespace, data_dir=args.data
+        store_dir=args.store,
+        store_url=args.store_url,
+        namespace=args.namespace,
+        data_dir=args.data,
+        dist_dir=args.dist,
     )
     # Opened here, not in the app's start-up, so a missing or damaged store is a one-line
     # error from `prkg serve` rather than a server that fails on its first request.
