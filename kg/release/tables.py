@@ -78,6 +78,14 @@ TABLES: tuple[Table, ...] = (
             _c("financier_iri", "financier", "iri", "IRIs of the financiers."),
             _c("recipient", "recipient", "label", "Recipient (prkg:recipient)."),
             _c(
+                "partners",
+                "partners",
+                "label",
+                "Parties or participants (prkg:party, "
+                "prkg:participant): who took part in the agreement or event.",
+            ),
+            _c("partners_iri", "partners", "iri", "IRIs of the partners."),
+            _c(
                 "flow_type",
                 "money",
                 "flow",
@@ -89,8 +97,19 @@ TABLES: tuple[Table, ...] = (
             _c("currency", "money", "currency", _CURRENCY),
             _c("cost", "cost", "amount", "Cost or estimated cost (prkg:cost): not a flow."),
             _c("cost_currency", "cost", "currency", _CURRENCY),
-            _c("year", "commitment", "year", "Year of the commitment date.", "year"),
-            _c("commitment", "commitment", "label", "Date of the commitment (prkg:date)."),
+            _c(
+                "year",
+                "commitment",
+                "year",
+                "Year of the commitment date, else of the start.",
+                "year",
+            ),
+            _c(
+                "commitment",
+                "commitment",
+                "label",
+                "Date of the commitment (prkg:date of it or of the event that signs it).",
+            ),
             _c("start", "start", "label", "Start (prkg:startDate, prkg:constructionStartDate)."),
             _c(
                 "completion",
@@ -280,6 +299,7 @@ def table_rows(
         record = {"id": iri.removeprefix(prefix), "iri": iri, "label": ctx.labels.get(iri, "")}
         disputed: list[str] = []
         detail: list[str] = []
+        amounts: dict[str, list[str]] = {}
         for column in table.columns:
             if column.kind == "key_label":
                 record[column.name] = ctx.labels.get(k, "")
@@ -297,6 +317,11 @@ def table_rows(
                     values.setdefault(text, set()).add(sid)
             values = dict(sorted(values.items()))
             record[column.name] = SEP.join(values)
+            if column.kind == "amount":
+                amounts[column.key] = _units(found, ctx, list(values))
+            elif column.kind == "currency" and len(set(amounts.get(column.key, []))) > 1:
+                # several amounts in several currencies: one currency per amount, in order
+                record[column.name] = SEP.join(amounts[column.key])
             props = {p for p, _o, _s in found}
             if len(values) > 1 and any(pair[1] in props for pair in row.pairs & ctx.disputed):
                 disputed.append(column.name)
@@ -311,6 +336,16 @@ def table_rows(
         record["source_ids"] = SEP.join(sorted(row.sources, key=_source_order))
         out.append(record)
     return out
+
+
+def _units(found: list[tuple[str, Term, str]], ctx: _Context, amounts: list[str]) -> list[str]:
+    """The currency or unit of each amount, in the order of the amounts."""
+    units: dict[str, set[str]] = defaultdict(set)
+    for _p, obj, _s in found:
+        number, unit = ctx.money.get(obj.value, ("", ""))
+        if number and unit:
+            units[number].add(unit)
+    return ["/".join(sorted(units[a])) for a in amounts]
 
 
 def _source_order(sid: str) -> tuple[int, str]:
