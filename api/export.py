@@ -61,7 +61,7 @@ def export_claims(
     "/export/{name}.csv",
     summary="An analysis table: projects, agreements, events, posts or trade (CSV)",
     response_class=Response,
-    responses={**CSV, 404: {"description": "No table of that name"}},
+    responses={**CSV, 404: {"description": "No table of that name", "content": {"text/plain": {}}}},
 )
 def export_table(
     name: str,

@@ -54,7 +54,18 @@ def _listing(request: Request) -> list[dict]:
     return out
 
 
-@router.get("/releases/", response_class=HTMLResponse, summary="Releases with changelogs")
+PAGE = {
+    200: {
+        "description": "HTML page, or JSON with ?format=json",
+        "content": {"application/json": {}},
+    },
+}
+NOT_FOUND = {404: {"description": "No such release or file", "content": {"text/plain": {}}}}
+
+
+@router.get(
+    "/releases/", response_class=HTMLResponse, summary="Releases with changelogs", responses=PAGE
+)
 def releases_index(request: Request) -> Response:
     listing = _listing(request)
     if _wants_json(request):
@@ -62,7 +73,12 @@ def releases_index(request: Request) -> Response:
     return templates.TemplateResponse(request, "releases.html", {"releases": listing})
 
 
-@router.get("/releases/{version}/", response_class=HTMLResponse, summary="One release")
+@router.get(
+    "/releases/{version}/",
+    response_class=HTMLResponse,
+    summary="One release",
+    responses={**PAGE, **NOT_FOUND},
+)
 def release_page(request: Request, version: str) -> Response:
     found = [r for r in _listing(request) if r["version"] == version]
     if not found:
@@ -72,7 +88,15 @@ def release_page(request: Request, version: str) -> Response:
     return templates.TemplateResponse(request, "releases.html", {"releases": found, "one": True})
 
 
-@router.get("/releases/{version}/{name}", summary="Download a file of a release")
+@router.get(
+    "/releases/{version}/{name}",
+    summary="Download a file of a release",
+    response_class=Response,
+    responses={
+        200: {"description": "The file", "content": {m: {} for m in sorted(set(MEDIA.values()))}},
+        **NOT_FOUND,
+    },
+)
 def release_file(request: Request, version: str, name: str) -> Response:
     dist = request.app.state.settings.dist_dir
     if version not in releases(dist) or not NAME.fullmatch(name):
