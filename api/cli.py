@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("review", type=Path)
     a.add_argument("--data", type=Path, default=Path("data"))
 
-    p = sub.add_parser("export", help="CSV of entities and of claims with their sources")
+    p = sub.add_parser("export", help="CSV tables: entities, claims, projects, agreements, …")
     store_args(p)
     p.add_argument("-o", "--output", type=Path, default=Path("dist"))
 
@@ -281,9 +281,16 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.data.namespaces import Namespaces
+    from kg.release.tables import TABLES, one_table
     from kg.report.export import write_exports
 
-    for path in write_exports(open_store(args), args.output, Namespaces(args.namespace)):
+    store, ns = open_store(args), Namespaces(args.namespace)
+    paths = write_exports(store, args.output, ns)
+    for table in TABLES:  # the analysis tables of a release (kg/release/tables.py)
+        path = args.output / f"{table.name}.csv"
+        path.write_text(one_table(store, ns, table.name) or "", encoding="utf-8")
+        paths.append(path)
+    for path in paths:
         print(f"Wrote {path}", file=sys.stderr)
     return 0
 

@@ -3,6 +3,8 @@
 Real builds of data/ (the session's one and a second one made here), real files on disk, the
 real CLI; CITATION.cff checked against the Citation File Format 1.2.0 schema (and by
 cffconvert where installed), the RO-Crate read back with the `rocrate` package.
+tests/schemas/citation-file-format-1.2.0.json is the schema of the Citation File Format
+1.2.0 (https://citation-file-format.github.io/1.2.0/schema.json), as cffconvert 2.0.0 ships it.
 """
 
 from __future__ import annotations
@@ -178,6 +180,21 @@ def test_existing_release_is_never_overwritten(
     assert "exists already" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not [p for p in (dist / "releases").iterdir() if p.name.startswith(".")]
+
+
+def test_a_failed_release_leaves_nothing_behind(
+    built_store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: the last metadata file fails to be made, late in the release."""
+    from kg.release import metadata
+
+    def broken(*_args: object) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(metadata, "citation", broken)
+    with pytest.raises(OSError, match="disk full"):
+        make_release(built_store_dir, tmp_path, "1.0.0")
+    assert list((tmp_path / "releases").iterdir()) == []
 
 
 def test_missing_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

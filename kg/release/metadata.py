@@ -122,7 +122,10 @@ def citation(version: str, date: str, ns: Namespaces) -> str:
         f"version: {_quote(version)}\n"
         f"date-released: {_quote(date)}\n"
         f"license: {LICENSE}\n"
-        f"url: {_quote(release_iri(ns, version))}\n"
+        "identifiers:\n"
+        "  - type: other\n"
+        f"    value: {_quote(release_iri(ns, version))}\n"
+        '    description: "IRI of the release in the prkg namespace (VoID, RO-Crate)"\n'
         "keywords:\n"
         "  - knowledge graph\n"
         "  - Pakistan\n"
