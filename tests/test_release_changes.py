@@ -197,3 +197,47 @@ def test_void_names_the_current_release(release_client: TestClient, namespaces: 
     body = release_client.get("/.well-known/void", params={"format": "ntriples"}).text
     current = f"<{namespaces.dataset}/release/1.1.0>"
     assert f"<{namespaces.dataset}> <http://www.w3.org/ns/dcat#hasCurrentVersion> {current}" in body
+
+
+def test_release_after_a_data_change_says_which_facts_changed(tmp_path: Path) -> None:
+    """End to end: build and release, edit the data, build and release again.
+
+    The edit (in a copy of data/) gives S02 two more claims: a second source for a fact S01
+    gives (the revival agreement is part of the revival project) and another day for the
+    signing than S01's (2025-07-11) — a new dispute, since prkg:date is single-valued.
+    """
+    import shutil
+
+    from conftest import DATA_DIR
+
+    from kg.build import build
+
+    data, store, dist = tmp_path / "data", tmp_path / "store", tmp_path / "dist"
+    shutil.copytree(DATA_DIR, data)
+    build(data, store, log=lambda _m: None)
+    make_release(store, dist, "1.0.0")
+    s02 = data / "claims" / "S02-geo-psm-agreement.yaml"
+    s02.write_text(
+        s02.read_text(encoding="utf-8")
+        + "- {subject: psm-revival-agreement-2025, predicate: partOfProject, "
+        "object: psm-revival-project, locator: test edit}\n"
+        "- {subject: psm-revival-signing-2025, predicate: date, object: 2025-07-10, "
+        "locator: test edit}\n",
+        encoding="utf-8",
+    )
+    build(data, store, log=lambda _m: None)
+    make_release(store, dist, "1.1.0")
+    folder = dist / "releases" / "1.1.0"
+    info = json.loads((folder / "release.json").read_text())
+    assert info["previous"] == "1.0.0"
+    assert info["changes"]["claims_added"] == 2 and info["changes"]["claims_removed"] == 0
+    assert info["changes"]["support_changed"] == 1 and info["changes"]["new_disputes"] == 1
+    text = (folder / "changelog.md").read_text()
+    support = text.split("## Facts whose support changed")[1].split("##")[0]
+    assert "psm-revival-project" in support and "S01 → S01, S02" in support
+    disputes = text.split("## New disputes")[1]
+    assert "psm-revival-signing-2025" in disputes and "2025-07-10 | 2025-07-11" in disputes
+    history = json.loads((folder / "entity-history.json").read_text())
+    agreement = history["https://w3id.org/prkg/id/psm-revival-agreement-2025"]
+    assert agreement == {"since": "1.0.0", "facts_changed": "1.1.0"}
+    assert history["https://w3id.org/prkg/id/karachi"]["facts_changed"] == "1.0.0"
