@@ -9,6 +9,7 @@ Only plain file names listed in a release directory are served, never a path.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -28,7 +29,7 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _files(folder) -> list[dict]:
+def _files(folder: Path) -> list[dict]:
     return [
         {"name": p.name, "size": p.stat().st_size, "type": MEDIA.get(p.suffix, "text/plain")}
         for p in sorted(folder.iterdir())

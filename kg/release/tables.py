@@ -34,8 +34,8 @@ class Column:
     """One column: which column key of the query it reads, and how it shows a value.
 
     kind: label (entity -> English label, literal -> its text), iri, class (local names of
-    prkg classes), amount / currency (of a money or quantity node), flow (loan or grant,
-    from the property the source used), year (first four digits of a date).
+    prkg classes), amount / currency (of a money or quantity node), flow (loan, grant, …:
+    the ?flow the query gives the property), year (first four digits of a date).
     """
 
     name: str
@@ -206,6 +206,7 @@ class _Row:
         default_factory=lambda: defaultdict(list)
     )  # column key -> (property, object, source id)
     pairs: set[tuple[str, str]] = field(default_factory=set)  # (subject, property) read
+    flows: dict[str, str] = field(default_factory=dict)  # property -> the query's ?flow
     sources: set[str] = field(default_factory=set)
     publishers: set[str] = field(default_factory=set)
 
@@ -246,10 +247,7 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if iri.startswith("http") else iri
 
 
-_FLOW = {"loanAmount": "loan", "grantAmount": "grant", "monetaryValue": "contribution"}
-
-
-def _show(column: Column, prop: str, obj: Term, ctx: _Context) -> str:
+def _show(column: Column, prop: str, obj: Term, ctx: _Context, flows: dict[str, str]) -> str:
     kind = column.kind
     if kind == "iri":
         return obj.value if obj.is_uri else ""
@@ -259,8 +257,8 @@ def _show(column: Column, prop: str, obj: Term, ctx: _Context) -> str:
         return ctx.money.get(obj.value, ("", ""))[0]
     if kind == "currency":
         return ctx.money.get(obj.value, ("", ""))[1]
-    if kind == "flow":
-        return _FLOW.get(_local(prop), "")
+    if kind == "flow":  # the query's ?flow for the property (queries/*.rq)
+        return flows.get(prop, "")
     if kind == "year":
         return obj.value[:4] if obj.value[:4].isdigit() else ""
     if obj.is_uri:
@@ -280,6 +278,8 @@ def _gather(store: Store, table: Table) -> dict[tuple[str, str], _Row]:
         if prop == RDF_TYPE and not r["o"].value.startswith(str(PRKG)):
             continue
         row.facts[r["col"].value].append((prop, r["o"], sid))
+        if "flow" in r:  # loan, grant, …: the query says which a property is
+            row.flows[prop] = r["flow"].value
         if r["col"].value == "held" and "asOf" in r:
             row.facts["as_of"].append((prop, r["asOf"], sid))
         row.pairs.add((r["s"].value, prop))
@@ -312,7 +312,7 @@ def table_rows(
                 found = row.facts.get("start", [])
             values: dict[str, set[str]] = {}
             for prop, obj, sid in found:
-                text = _show(column, prop, obj, ctx)
+                text = _show(column, prop, obj, ctx, row.flows)
                 if text:
                     values.setdefault(text, set()).add(sid)
             values = dict(sorted(values.items()))
