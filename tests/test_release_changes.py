@@ -25,6 +25,7 @@ from kg.release.package import history, make_release
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 PRKG = "https://w3id.org/prkg/ontology#"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"  # dates are typed in the data; a plain string is no date
 PROV = "http://www.w3.org/ns/prov#"
 
 
@@ -47,6 +48,8 @@ def _claim(ns: Namespaces, key: str, sid: str, s: str, p: str, o: ox.Literal | o
         ox.Quad(c, ox.NamedNode(RDF + "predicate"), predicate, graph),
         ox.Quad(c, ox.NamedNode(RDF + "object"), o, graph),
         ox.Quad(c, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(ns.source(sid)), graph),
+        # every built claim has a confidence (the build's default is high)
+        ox.Quad(c, ox.NamedNode(PRKG + "confidence"), ox.NamedNode(PRKG + "HighConfidence"), graph),
         ox.Quad(subject, predicate, o, graph),
     ]
 
@@ -85,7 +88,8 @@ def edited(dist: Path, tmp_path_factory: pytest.TempPathFactory, namespaces: Nam
     added = (
         _claim(ns, "test-support", other_source, fact[0], fact[1],
                _object(fact[2]))
-        + _claim(ns, "test-dispute", other_source, event, date, ox.Literal("1901-01-01"))
+        + _claim(ns, "test-dispute", other_source, event, date,
+                 ox.Literal("1901-01-01", datatype=ox.NamedNode(XSD_DATE)))
         + _claim(ns, "test-participant", other_source, meeting, participant,
                  ox.NamedNode(newcomer))
     )  # fmt: skip

@@ -128,7 +128,9 @@ def test_disputed_values_are_kept_once_and_flagged(
         if subject in rows and predicate.endswith("#date"):
             row = rows[subject]
             values = row["date"].split(SEP)
-            assert len(values) == len(set(values)) == len(fact.sides)
+            # each value once; a less precise value the disputes leave aside (1961 beside
+            # 1961-04-04) is still a source-backed value of the row
+            assert len(values) == len(set(values)) >= len(fact.sides)
             assert "date" in row["disputed"].split(SEP)
             for side in fact.sides:
                 assert side.value in values
