@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.check.curation import check_data
 from kg.check.quality import run_rules
 from kg.check.reason import reason
 from kg.check.shapes_job import ShapeChecks, parallel_groups
@@ -114,6 +115,13 @@ def _prepare(
     data, errors = stages.run("reading data", lambda: read_data(data_dir))  # type: ignore[misc]
     if errors:
         raise DataValidationError(errors)
+    # Curation findings (possible duplicates, long quotes) are for a person to judge: they are
+    # printed and the build goes on; a `distinct:` entry naming unknown records is an error.
+    report = stages.run("curation checks", lambda: check_data(data))
+    if report.errors:  # type: ignore[union-attr]
+        raise DataValidationError(report.errors)  # type: ignore[union-attr]
+    for finding in report.findings:  # type: ignore[union-attr]
+        log(f"warning: {finding}")
     assembly = stages.run("checking references", lambda: assemble(data, onto, ns))
     assert isinstance(assembly, Assembly)
     if assembly.errors:
