@@ -80,7 +80,7 @@ def normalise_url(url: str) -> str:
             break
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", path)
+    path = re.sub(r"/{2,}", "/", path).rstrip("/")
     if path.startswith("/amp/"):
         path = path[4:]
     path = _AMP_PATH.sub("", path)
