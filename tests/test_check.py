@@ -330,3 +330,19 @@ def test_build_prints_findings_as_warnings_and_succeeds(tmp_path: Path) -> None:
         "copy, give it same_text_as: [S1]; if the same page, keep one record; if different, "
         "say so in data/distinct.yaml"
     ]
+
+
+def test_binary_file_and_missing_folder_are_bad_input_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write(tmp_path, {"sources.yaml": BASE_SOURCES})
+    (data / "scan.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    code, out, _ = run(data, capsys, "--format", "json")
+    assert code == 2
+    report = json.loads(out)
+    assert report["findings"] == []
+    assert report["errors"][0]["file"] == "data/scan.yaml"
+    assert "not UTF-8" in report["errors"][0]["message"]
+    code, out, _ = run(tmp_path / "nowhere", capsys)
+    assert code == 2
+    assert "data directory not found" in out
