@@ -1,4 +1,4 @@
-"""The `prkg` command: build, query, serve, stats, viz, link, export, release, diff.
+"""The `prkg` command: build, check, query, serve, stats, viz, link, export, release, diff.
 
 It lives in the outermost package because `serve` starts the web app; everything it does
 is a thin call into kg/, viz/ or api/.
@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=Path("data"))
     p.add_argument("--dist", type=Path, default=Path("dist"), help="where to copy the dumps")
     p.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
+
+    p = sub.add_parser(
+        "check",
+        help="curation checks: possible duplicate entities and documents, long quotes",
+        description="Exit code 0: no findings; 1: findings to review; 2: bad input.",
+    )
+    p.add_argument("--data", type=Path, default=Path("data"))
+    p.add_argument("--format", choices=["text", "json"], default="text")
 
     p = sub.add_parser("query", help="run a SPARQL query against the store")
     store_args(p)
@@ -139,6 +147,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         _remote(args).replace_dataset(layout.dumps_dir() / "dataset.nq")
         print(f"Loaded the dataset into {args.store_url}", file=sys.stderr)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kg.check.curation import run_check
+
+    report = run_check(args.data)
+    output = report.json() if args.format == "json" else report.text()
+    if output:
+        print(output)
+    print(report.summary(), file=sys.stderr)
+    return report.exit_code
 
 
 def _remote(args: argparse.Namespace) -> RemoteStore:
@@ -335,6 +354,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "build": cmd_build,
+    "check": cmd_check,
     "query": cmd_query,
     "serve": cmd_serve,
     "stats": cmd_stats,

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.check.curation import check_data
 from kg.check.derive import curated_shortcuts, derive
 from kg.check.quality import run_rules
 from kg.check.reason import reason
@@ -123,6 +124,13 @@ def _prepare(
             f"from life-cycle events ({shown}); run python ontology/migrations/v5.py on the "
             "data folder to make them the events' dates"
         )
+    # Curation findings (possible duplicates, long quotes) are for a person to judge: they are
+    # printed and the build goes on; a `distinct:` entry naming unknown records is an error.
+    report = stages.run("curation checks", lambda: check_data(data))
+    if report.errors:  # type: ignore[union-attr]
+        raise DataValidationError(report.errors)  # type: ignore[union-attr]
+    for finding in report.findings:  # type: ignore[union-attr]
+        log(f"warning: {finding}")
     assembly = stages.run("checking references", lambda: assemble(data, onto, ns))
     assert isinstance(assembly, Assembly)
     if assembly.errors:

@@ -25,7 +25,7 @@ from kg.release.package import history, make_release
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 PRKG = "https://w3id.org/prkg/ontology#"
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"  # dates are typed in the data; a plain string is no date
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"  # dates are typed in the data
 PROV = "http://www.w3.org/ns/prov#"
 
 

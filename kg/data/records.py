@@ -67,6 +67,7 @@ class SourceRecord:
     language: str | None = None
     note: str | None = None
     same_text_as: list[str] = field(default_factory=list)
+    text_minhash: str | None = None  # signature of the curated text (kg/data/textsig.py)
     file: str = ""
     line: int = 0
 
@@ -109,6 +110,22 @@ class ClaimRecord:
     file: str = ""
     line: int = 0
     object_line: int = 0
+    quote_line: int = 0
+
+
+@dataclass
+class DistinctRecord:
+    """A curator's word that two entities (or two sources) that look alike are not one.
+
+    `prkg check` stops warning about the pair; `kind` is "entities" or "sources".
+    """
+
+    kind: str
+    first: str
+    second: str
+    reason: str
+    file: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -116,6 +133,7 @@ class DataSet:
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     entities: dict[str, EntityRecord] = field(default_factory=dict)
     claims: list[ClaimRecord] = field(default_factory=list)
+    distinct: list[DistinctRecord] = field(default_factory=list)
 
 
 def valid_date(text: str) -> bool:
@@ -148,6 +166,7 @@ SOURCE_KEYS = {
     "language",
     "note",
     "same_text_as",
+    "text_minhash",
 }
 ENTITY_KEYS = {"slug", "class", "label", "alt_labels", "sources", "description"}
 CLAIM_KEYS = {
@@ -172,7 +191,9 @@ CLAIM_KEYS = {
     "recorded",
     "id",
 }
-FILE_KEYS = {"sources", "entities", "claims", "labels", "source", "recorded"}
+FILE_KEYS = {"sources", "entities", "claims", "labels", "distinct", "source", "recorded"}
 # A `labels:` entry adds spellings to an entity defined elsewhere (a document in Urdu or
 # Russian naming an existing entity), so that curators need not edit each other's files.
 LABELS_KEYS = {"slug", "label", "alt_labels", "sources"}
+# A `distinct:` entry (usually in data/distinct.yaml) names two look-alikes that are not one.
+DISTINCT_KEYS = {"entities", "sources", "reason"}
