@@ -30,7 +30,8 @@ def facts(fixture_store: EmbeddedStore) -> dict[tuple[str, str], dict[str, set[s
 
 def test_known_disagreements_listed_with_their_sources(facts: dict) -> None:
     assert facts[("pakistan-steel-mills-corporation-founding", "date")] == {
-        "1968-07-02": {"S20"},
+        "1968": {"S707"},
+        "1968-07-02": {"S20", "S713"},
         "1973-07-02": {"S26"},
         "1973-12-30": {"S25"},
     }

@@ -33,7 +33,7 @@ NEW_CLAIMS = (
     '- {subject: pakistan-steel-mills, predicate: constructionStartDate, object: "1975",'
     ' locator: para 4, quote: "work began in 1975", as_spelled: the Karachi plant}'
     "  # kept\n"
-    "- subject: guddu-thermal-power-station\n"
+    "- subject: muzaffargarh-thermal-power-station\n"
     "  predicate: operationalSince\n"
     '  object: "1980"\n'
     "  locator: para 5\n"
@@ -78,14 +78,14 @@ def test_migration_moves_shortcuts_to_events_and_is_idempotent(tmp_path: Path) -
     assert link.as_spelled == "the Karachi plant" and link.locator == "para 4"
     assert link.recorded == "2026-12-09"  # made on the day of the run
     assert moved.recorded == "2026-11-27"  # the migrated claim keeps its own day
-    block = mine[("guddu-thermal-power-station-production-start", "date", "1980")]
+    block = mine[("muzaffargarh-thermal-power-station-production-start", "date", "1980")]
     assert block.confidence == "low"
     ogdcl = [c for c in records.claims if c.subject == "ogdcl-founding" and c.object == "1961-04"]
     assert [c.source for c in ogdcl] == ["S36"]
     # the event a source dates is an entity of its class, with that source among its sources
     event = records.entities["pakistan-steel-mills-construction-start"]
     assert event.cls == "ConstructionStart" and {"S13", "S22"} <= set(event.sources)
-    assert records.entities["guddu-thermal-power-station-production-start"].cls == (
+    assert records.entities["muzaffargarh-thermal-power-station-production-start"].cls == (
         "ProductionStart"
     )
     text = (data / "claims" / "S999-new-curator.yaml").read_text(encoding="utf-8")
@@ -154,8 +154,9 @@ def test_rerun_on_new_data_adds_its_sources_to_the_events_there(tmp_path: Path) 
     assert "S13" in records.entities["pakistan-steel-mills-construction-start"].sources
     assert "S36" in records.entities["ogdcl-founding"].sources
     # a new event is recorded on the day of the run that made it, in that day's file
-    guddu = records.entities["guddu-thermal-power-station-production-start"]
-    assert guddu.recorded == "2026-12-05" and guddu.file.endswith("life-cycle-2026-12-05.yaml")
+    # (Guddu's production start exists in data/ since a curator's S718: Muzaffargarh's does not)
+    made = records.entities["muzaffargarh-thermal-power-station-production-start"]
+    assert made.recorded == "2026-12-05" and made.file.endswith("life-cycle-2026-12-05.yaml")
 
 
 def test_repository_data_is_migrated() -> None:
