@@ -191,9 +191,11 @@ def test_gallery_life_cycles_lists_the_events_and_the_shortcut_each_gives(
     psm = "pakistan-steel-mills"
     stone = (psm, "1973-12-30", "FoundationStoneLaying", "prkg:constructionStartDate")
     assert rows[stone] == {"S29", "S733", "S875"}
-    assert rows[(psm, "1985-01-15", "Commissioning", "prkg:operationalSince")] == {"S23", "S27", "S713"}
+    inauguration = (psm, "1985-01-15", "Commissioning", "prkg:operationalSince")
+    assert rows[inauguration] == {"S23", "S27", "S713"}
     assert rows[(psm, "2024", "Closure", "prkg:closureDate")] == {"S01"}
-    assert rows[(psm, "1971-01", "Signing", "")] == {"S20", "S707"}  # the assistance agreement
+    # the assistance agreement
+    assert rows[(psm, "1971-01", "Signing", "")] == {"S20", "S707"}
     corporation = "pakistan-steel-mills-corporation"
     founded = {d for (t, d, s, _k) in rows if t == corporation and s == "Founding"}
     assert founded == {"1968", "1968-07-02", "1973-07-02", "1973-12-30"}
