@@ -1,4 +1,4 @@
-"""The `prkg` command: build, query, serve, stats, viz, link, export.
+"""The `prkg` command: build, query, serve, stats, viz, link, export, draft.
 
 It lives in the outermost package because `serve` starts the web app; everything it does
 is a thin call into kg/, viz/ or api/.
@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from api.draft_cli import add_parser as add_draft_parser
+from api.draft_cli import cmd_draft
 from kg.build import BuildError, build
 from kg.check.reason import ReasoningError
 from kg.data.namespaces import DEFAULT_NAMESPACE
@@ -100,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="CSV of entities and of claims with their sources")
     store_args(p)
     p.add_argument("-o", "--output", type=Path, default=Path("dist"))
+
+    add_draft_parser(sub)
     return parser
 
 
@@ -278,6 +282,7 @@ COMMANDS = {
     "viz": cmd_viz,
     "link": cmd_link,
     "export": cmd_export,
+    "draft": cmd_draft,
 }
 
 

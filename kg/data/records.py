@@ -145,6 +145,7 @@ SOURCE_KEYS = {
     "language",
     "note",
     "same_text_as",
+    "text_minhash",  # MinHash of the text seen when curated (kg/data/textsig.py); never the text
 }
 ENTITY_KEYS = {"slug", "class", "label", "alt_labels", "sources", "description"}
 CLAIM_KEYS = {

@@ -144,7 +144,7 @@ _NUMBER = r"\d+(?:[ ,.\u00a0\u202f]\d{3})*(?:[.,]\d+)?"
 _AMOUNT = re.compile(
     rf"(?P<bound>(?:{_MIN_WORDS}|{_MAX_WORDS})\s+)?"
     rf"(?P<pre>(?:{_alternation(_PREFIXES)})\.?\s?)?"
-    rf"(?P<num>{_NUMBER})\s?"
+    rf"(?P<num>{_NUMBER})(?:\s?(?:to|-|–|до|سے)\s?(?P<num2>{_NUMBER}))?\s?"
     rf"(?P<mag>(?:{_alternation(list(MAGNITUDES))})\.?(?![\w]))?\s?"
     rf"(?P<post>(?:{_alternation(list(CURRENCIES) + list(UNITS))})(?![\w]))?",
     re.IGNORECASE,
@@ -201,6 +201,10 @@ def find_amounts(text: str) -> list[AmountMention]:
         if bound:
             key = "min" if re.fullmatch(_MIN_WORDS, bound) else "max"
         value: dict[str, object] = {key: value_amount}
+        upper = _number(match.group("num2")) if match.group("num2") else None
+        if upper is not None and not bound:  # "1.1 to 5.0 million tonnes": a range
+            top = upper * factor
+            value = {"min": value_amount, "max": int(top) if top == int(top) else round(top, 6)}
         if currency:
             value["currency"] = currency
         else:

@@ -129,7 +129,7 @@ def find_dates(text: str, lang: str, base: dt.date | None = None) -> list[DateMe
     taken = [(m.start, m.start + len(m.text)) for m in found]
     cursor = 0
     for span, when in _search(plain, lang, base):
-        span = span.strip(" ,.;:()[]\"'«»“”")
+        span = re.sub(r"\s+(in|on|at|the|of|and|в|и|на)$", "", span.strip(" ,.;:()[]\"'«»“”"))
         start = plain.find(span, cursor)
         if start < 0:
             continue
