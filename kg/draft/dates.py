@@ -17,9 +17,11 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from dateparser.search import search_dates
 
+from kg.draft.monthnames import month_dates
+
 # Eastern Arabic-Indic and Urdu digits, read as ASCII (same length, so offsets hold).
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_YEAR = re.compile(r"(?<![\d.,])(1[6-9]\d\d|20\d\d)(?![\d,]|\.\d)")
+_YEAR = re.compile(r"(?<![\d.,])(1[6-9]\d\d|20\d\d)(?!\d|[.,]\d)")
 _ONLY_NUMBER = re.compile(r"^[\s\d.,:/-]+$")
 _FULL_NUMERIC = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}")
 # Words dateparser reads as dates that in news prose seldom are (a "may" of modality, "now").
@@ -122,61 +124,73 @@ def _last_week_of(text: str, lang: str, base: dt.date | None) -> list[DateMentio
     return found
 
 
+_AGO = re.compile(
+    r"\d+\s+(years?|months?|weeks?|days?|лет|года?|месяц\w*|недел\w*|дн\w*|سال|ماہ|دن)\b.*(ago|назад|قبل|پہلے)",
+    re.IGNORECASE,
+)
+_ABBREVIATED = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
+# Urdu words for today and yesterday that dateparser does not read, as days before the base.
+_URDU_DAYS = {"آج": 0, "گزشتہ روز": 1, "گذشتہ روز": 1}
+
+
 def find_dates(text: str, lang: str, base: dt.date | None = None) -> list[DateMention]:
-    """Every date expression of a sentence or paragraph, in text order, each resolved once."""
-    plain = text.translate(DIGITS)
+    """Every date expression of a sentence or paragraph, in text order, each resolved once.
+
+    Dates with a month's name first (kg/draft/monthnames.py), then dateparser's relative
+    expressions ("on Friday", "yesterday", "52 years ago") counted back from the document's
+    date, then a year standing alone. Without the document's date a relative expression is
+    reported with no value.
+    """
+    # "Oct. 7" -> "Oct  7": the full stop would end the date; the same length keeps offsets.
+    plain = _ABBREVIATED.sub(lambda m: m.group(1) + " ", text.translate(DIGITS))
     found = _last_week_of(plain, lang, base)
     taken = [(m.start, m.start + len(m.text)) for m in found]
+
+    def free(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in taken)
+
+    for start, end, value, precision, note in month_dates(plain, lang, base):
+        if free(start, end):
+            kind = "absolute" if "states the date" in note else "relative"
+            found.append(DateMention(text[start:end], value, precision, kind, note, start))
+            taken.append((start, end))
+    for word, back in _URDU_DAYS.items() if lang == "ur" else ():
+        for match in re.finditer(rf"(?<!\w){word}(?!\w)", plain):
+            if free(*match.span()):
+                value = (base - dt.timedelta(days=back)).isoformat() if base else None
+                note = _how(word, value or "", base, False, "day")
+                found.append(DateMention(word, value, "day", "relative", note, match.start()))
+                taken.append(match.span())
     cursor = 0
-    for span, when in _search(plain, lang, base):
-        span = re.sub(r"\s+(in|on|at|the|of|and|в|и|на)$", "", span.strip(" ,.;:()[]\"'«»“”"))
+    for span, _when in _search(plain, lang, base):
+        span = re.sub(r"\s+(in|on|at|the|of|and|by|в|и|на)$", "", span.strip(" ,.;:()[]\"'«»“”"))
         start = plain.find(span, cursor)
         if start < 0:
             continue
-        cursor = start + len(span)
         end = start + len(span)
-        if any(a <= start < b or a < end <= b for a, b in taken):
+        cursor = end
+        if not free(start, end) or span.casefold() in _NOT_DATES.get(lang, set()):
             continue
-        if span.casefold() in _NOT_DATES.get(lang, set()) or len(span) < 3:
-            continue
-        if _ONLY_NUMBER.match(span) and not (_YEAR.fullmatch(span) or _FULL_NUMERIC.search(span)):
-            continue  # a bare number ("300", "11") is a quantity, not a date
+        if re.search(r"\d", span) and not _AGO.search(span):
+            continue  # dates with digits are the month patterns' and the year rule's
         parsed = parse_date(span, lang, base)
-        if parsed is None and when.year >= 1600:
-            parsed = (when.date().isoformat(), "day")
-        if parsed is None:
+        if parsed is None or len(span) < 3:
             continue
         value, precision = parsed
-        has_year = _has_year(span)
-        if precision == "year" and (year := _YEAR.search(span)):
-            start, end = start + year.start(), start + year.end()  # "In 1973 the" -> "1973"
-        kind = "absolute" if has_year else "relative"
-        if not has_year and base is None:
+        note = _how(text[start:end], value or "", base, False, precision)
+        if base is None:
             value = None
-        found.append(
-            DateMention(
-                text[start:end],
-                value,
-                precision,
-                kind,
-                _how(text[start:end], value or "", base, has_year, precision),
-                start,
-            )
-        )
+        elif value == (base - dt.timedelta(days=7)).isoformat() and precision == "day":
+            # "on Wednesday" in a report dated a Wednesday: that day, not a week before.
+            value = base.isoformat()
+            note = f"'{text[start:end]}' is the weekday of the document's date {base}: that day"
+        found.append(DateMention(text[start:end], value, precision, "relative", note, start))
         taken.append((start, end))
     for match in _YEAR.finditer(plain):
-        start, end = match.span()
-        if any(a <= start < b for a, b in taken):
-            continue
-        found.append(
-            DateMention(
-                match.group(0),
-                match.group(1),
-                "year",
-                "absolute",
-                f"'{match.group(0)}' states the year",
-                start,
-            )
-        )
-        taken.append((start, end))
+        if free(*match.span()):
+            found.append(
+                DateMention(match.group(0), match.group(1), "year", "absolute",
+                            f"'{match.group(0)}' states the year", match.start())
+            )  # fmt: skip
+            taken.append(match.span())
     return sorted(found, key=lambda m: m.start)

@@ -63,9 +63,23 @@ class Drafter:
         numbers = [int(m.group(1)) for s in self.data.sources if (m := re.match(r"^S(\d+)$", s))]
         return f"S{max(numbers, default=0) + 1}"
 
-    def analyse(self, text: str, lang: str, base: dt.date | None, locator: str) -> dict[str, Any]:
-        """Mentions, new names, dates, amounts and candidate claims of one paragraph."""
-        mentions = self.mentions.find(text)
+    def analyse(
+        self,
+        text: str,
+        lang: str,
+        base: dt.date | None,
+        locator: str,
+        context: set[str] | None = None,
+    ) -> dict[str, Any]:
+        """Mentions, new names, dates, amounts and candidate claims of one paragraph.
+
+        `context` holds the entities named in the paragraphs before (it settles an ambiguous
+        spelling) and grows with this paragraph's mentions.
+        """
+        context = set() if context is None else context
+        found_all = self.mentions.find(text, context)
+        mentions = [m for m in found_all if m.slug]
+        context.update(m.slug for m in mentions)
         dates = find_dates(text, lang, base)
         claims: list[CandidateClaim] = []
         for sentence in split_sentences(text):
@@ -73,9 +87,9 @@ class Drafter:
             inside = [m for m in mentions if offset <= m.start < offset + len(sentence)]
             when = [d for d in dates if offset <= d.start < offset + len(sentence)]
             claims.extend(self.claims.find(sentence, inside, when, locator))
-        names = [n for n in new_names(text, mentions) if not _NOT_NAMES.match(n.name)]
+        names = [n for n in new_names(text, found_all) if not _NOT_NAMES.match(n.name)]
         return {
-            "mentions": mentions,
+            "mentions": found_all,
             "new_names": names,
             "dates": dates,
             "amounts": find_amounts(text),
@@ -111,9 +125,10 @@ class Drafter:
         }
         result = Draft(doc, date, source)
         seen_names: set[str] = set()
+        context: set[str] = set()
         for number, text in enumerate(doc.paragraphs, 1):
             locator = f"para {number}"
-            found = self.analyse(text, doc.language, base, locator)
+            found = self.analyse(text, doc.language, base, locator, context)
             result.paragraphs.append({"locator": locator, "text": text, **found})
             result.claims.extend(found["claims"])
             for name in found["new_names"]:

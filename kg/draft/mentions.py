@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.data.namespaces import PRKG, Namespaces
 from kg.data.records import DataSet
-from kg.link.reconcile_index import IndexedEntity, LabelIndex
+from kg.link.reconcile_index import MATCH_THRESHOLD, IndexedEntity, LabelIndex
 from kg.link.textmatch import romanise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -41,6 +41,8 @@ class Mention:
     start: int
     end: int
     score: float
+    candidates: list[str] = field(default_factory=list)  # when the spelling fits several
+    how: str = "matched"
 
 
 @dataclass
@@ -92,8 +94,13 @@ class MentionFinder:
             index.entities[slug] = self.entities[slug]
         return index
 
-    def find(self, text: str) -> list[Mention]:
-        """Mentions in the text, longest first where two overlap, in text order."""
+    def find(self, text: str, context: set[str] | frozenset[str] = frozenset()) -> list[Mention]:
+        """Mentions in the text, the best-matching span first where two overlap, in text order.
+
+        A spelling that fits several entities equally ("PSM": the mills and the corporation)
+        is kept as an ambiguous mention (empty slug, its candidates), unless exactly one of
+        them is in `context` (the entities the document named before): then it is that one.
+        """
         words = [m for m in _WORD.finditer(text)]
         keys = [_key(m.group(0)) for m in words]
         found: list[tuple[int, int, Mention]] = []
@@ -115,10 +122,18 @@ class MentionFinder:
                     tried[span] = self._match(span, keys[i : j + 1])
                 hit = tried[span]
                 if hit:
-                    slug, score = hit
+                    slugs, score = hit
                     mention = Mention(
-                        slug, self.classes[slug], span, word.start(), words[j].end(), score
+                        slugs[0], self.classes[slugs[0]], span, word.start(), words[j].end(), score
                     )
+                    if len(slugs) > 1:
+                        known = [s for s in slugs if s in context]
+                        if len(known) == 1:
+                            mention.slug, mention.cls = known[0], self.classes[known[0]]
+                            mention.how = "ambiguous; the entity the document named before"
+                        else:
+                            mention.slug, mention.cls, mention.candidates = "", "", slugs
+                            mention.how = "ambiguous: " + ", ".join(slugs)
                     found.append((i, j, mention))
         chosen: list[tuple[int, int, Mention]] = []
         for i, j, mention in sorted(found, key=lambda f: (-round(f[2].score), f[0] - f[1], f[0])):
@@ -126,10 +141,17 @@ class MentionFinder:
                 chosen.append((i, j, mention))
         return [m for _i, _j, m in sorted(chosen, key=lambda c: c[0])]
 
-    def _match(self, span: str, keys: list[str]) -> tuple[str, float] | None:
-        candidates = self._index_for(keys).reconcile(span, limit=2)
-        if candidates and candidates[0].match:
-            return candidates[0].entity.slug, candidates[0].name_score
+    def _match(self, span: str, keys: list[str]) -> tuple[list[str], float] | None:
+        """The matched slug, or the slugs that fit equally well, with the name score."""
+        candidates = self._index_for(keys).reconcile(span, limit=4)
+        if not candidates:
+            return None
+        top = candidates[0]
+        if top.match:
+            return [top.entity.slug], top.name_score
+        tied = [c.entity.slug for c in candidates if c.name_score >= MATCH_THRESHOLD]
+        if len(tied) > 1 and top.name_score - candidates[1].name_score < 1.0:
+            return tied, top.name_score
         return None
 
 

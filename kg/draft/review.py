@@ -37,7 +37,12 @@ def suggest_slug(name: str) -> str:
 
 
 def _mention(m: Any) -> dict[str, Any]:
-    return {"entity": m.slug, "class": m.cls, "as_spelled": m.as_spelled}
+    if not m.slug:
+        return {"entity": None, "candidates": m.candidates, "as_spelled": m.as_spelled}
+    entry = {"entity": m.slug, "class": m.cls, "as_spelled": m.as_spelled}
+    if m.how != "matched":
+        entry["how"] = m.how
+    return entry
 
 
 def _date(d: Any) -> dict[str, Any]:
