@@ -127,19 +127,21 @@ class MentionFinder:
                         slugs[0], self.classes[slugs[0]], span, word.start(), words[j].end(), score
                     )
                     if len(slugs) > 1:
-                        known = [s for s in slugs if s in context]
-                        if len(known) == 1:
-                            mention.slug, mention.cls = known[0], self.classes[known[0]]
-                            mention.how = "ambiguous; the entity the document named before"
-                        else:
-                            mention.slug, mention.cls, mention.candidates = "", "", slugs
-                            mention.how = "ambiguous: " + ", ".join(slugs)
+                        mention.slug, mention.cls, mention.candidates = "", "", slugs
+                        mention.how = "ambiguous: " + ", ".join(slugs)
                     found.append((i, j, mention))
         chosen: list[tuple[int, int, Mention]] = []
         for i, j, mention in sorted(found, key=lambda f: (-round(f[2].score), f[0] - f[1], f[0])):
             if all(j < a or i > b for a, b, _ in chosen):
                 chosen.append((i, j, mention))
-        return [m for _i, _j, m in sorted(chosen, key=lambda c: c[0])]
+        result = [m for _i, _j, m in sorted(chosen, key=lambda c: c[0])]
+        named = set(context) | {m.slug for m in result if m.slug}
+        for mention in result:
+            known = [s for s in mention.candidates if s in named]
+            if not mention.slug and len(known) == 1:
+                mention.slug, mention.cls = known[0], self.classes[known[0]]
+                mention.how = "ambiguous; taken as the entity the document names elsewhere"
+        return result
 
     def _match(self, span: str, keys: list[str]) -> tuple[list[str], float] | None:
         """The matched slug, or the slugs that fit equally well, with the name score."""
