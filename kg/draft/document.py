@@ -143,6 +143,8 @@ def read_document(path: Path, url: str, lang: str | None = None) -> Document:
     if _HTML_RE.search(text[:4000]):
         text, title, html_date = _extract_html(text, path)
     paragraphs = split_paragraphs(text)
+    if title and paragraphs and paragraphs[0].strip() == title.strip():
+        paragraphs = paragraphs[1:]  # the headline is the title, not paragraph 1
     if not paragraphs:
         raise DraftInputError(f"{path}: the file holds no text")
     detected = detect_language(text)

@@ -52,8 +52,7 @@ def stated_date(doc: Document) -> StatedDate:
         if parsed:
             return StatedDate(parsed[0], phrase, "published-line")
     url_year = _url_date(doc.url)
-    first = doc.paragraphs[0] if doc.paragraphs else ""
-    match = _DATELINE.match(first)
+    match = next((m for p in doc.paragraphs[:2] if (m := _DATELINE.match(p))), None)
     if match:
         words = match.group("date")
         parsed = parse_date(words, doc.language)
