@@ -140,13 +140,18 @@ def evaluate(data_dir: Path, ontology_dir: Path, limit: int | None = None) -> di
         if isinstance(c.object, dict):
             amounts_at[key].append(c.object)
     counts = {lang: defaultdict(int) for lang in LANGUAGES}
-    done = defaultdict(int)
+    quoted: dict[str, list[ClaimRecord]] = defaultdict(list)
     for c in data.claims:
         source = data.sources.get(c.source)
-        lang = source.language if source else None
-        if not c.quote or lang not in LANGUAGES or (limit and done[lang] >= limit):
-            continue
-        done[lang] += 1
+        if c.quote and source and source.language in LANGUAGES:
+            quoted[source.language].append(c)
+    chosen = []
+    for claims in quoted.values():
+        step = max(1, len(claims) // limit) if limit else 1  # a sample spread over the data
+        chosen += claims[::step][:limit] if limit else claims
+    for c in chosen:
+        source = data.sources[c.source]
+        lang = str(source.language)
         n = counts[lang]
         n["quotes"] += 1
         key = (c.source, c.locator)
@@ -228,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--ontology", type=Path, default=ROOT / "ontology")
-    parser.add_argument("--limit", type=int, help="at most this many quotes per language")
+    parser.add_argument(
+        "--limit", type=int, help="a sample of this many quotes per language, spread evenly"
+    )
     parser.add_argument("--json", type=Path, help="also write the counts as JSON")
     args = parser.parse_args(argv)
     results = evaluate(args.data, args.ontology, args.limit)

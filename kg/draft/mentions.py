@@ -144,6 +144,16 @@ class MentionFinder:
         return result
 
     def _match(self, span: str, keys: list[str]) -> tuple[list[str], float] | None:
+        """The matched slug(s) of a span, or of its likely Russian nominative (see below)."""
+        hit = self._reconcile(span, keys)
+        if hit is None and _CYRILLIC.search(span):
+            for variant in russian_nominatives(span):
+                hit = self._reconcile(variant, keys)
+                if hit is not None:
+                    break
+        return hit
+
+    def _reconcile(self, span: str, keys: list[str]) -> tuple[list[str], float] | None:
         """The matched slug, or the slugs that fit equally well, with the name score."""
         candidates = self._index_for(keys).reconcile(span, limit=4)
         if not candidates:
@@ -155,6 +165,31 @@ class MentionFinder:
         if len(tied) > 1 and top.name_score - candidates[1].name_score < 1.0:
             return tied, top.name_score
         return None
+
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# Russian case endings and the nominative ending they most often stand for: the index holds
+# names in the nominative ("Россия", "Москва", "Шехбаз Шариф"), texts inflect them ("России",
+# "в Москве", "с Шехбазом Шарифом"). Only the query is rewritten; the matching stays the index's.
+RU_ENDINGS = (
+    ("ией", "ия"), ("ии", "ия"), ("ию", "ия"), ("ой", "а"), ("ом", ""), ("ым", ""), ("ем", ""),
+    ("ы", "а"), ("е", "а"), ("у", "а"), ("а", ""), ("ого", "ий"), ("ому", "ий"), ("ым", "ий"),
+)  # fmt: skip
+
+
+def russian_nominatives(span: str, limit: int = 8) -> list[str]:
+    """Spellings of a Russian span with its words' case endings taken back to the nominative."""
+    options = []
+    for word in span.split():
+        forms = [word]
+        for ending, nominative in RU_ENDINGS:
+            if word.casefold().endswith(ending) and len(word) - len(ending) >= 3:
+                forms.append(word[: len(word) - len(ending)] + nominative)
+        options.append(forms)
+    variants = [""]
+    for forms in options:
+        variants = [f"{v} {f}".strip() for v in variants for f in forms][: limit * 4]
+    return [v for v in variants if v != span][:limit]
 
 
 # Words that say what kind of thing a name is (first match wins), for new names.
