@@ -24,6 +24,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "api.ontology_doc",  # /ontology
     "api.void",  # /.well-known/void, service description
     "api.dumps",  # /dumps/
+    "api.releases",  # /releases/: dated releases, changelogs, downloads
     "api.search",  # /, /search: search box, results, type-ahead
     "api.ui",  # /query: query UI and examples gallery
     "api.graphviews",  # /graph, /graph/{slug}

@@ -1,4 +1,5 @@
-"""The `prkg` command: build, query, serve, stats, viz, link, export, draft.
+"""The `prkg` command: build, check, query, serve, stats, viz, link, export, release, diff,
+draft.
 
 It lives in the outermost package because `serve` starts the web app; everything it does
 is a thin call into kg/, viz/ or api/.
@@ -62,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dist", type=Path, default=Path("dist"), help="where to copy the dumps")
     p.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
 
+    p = sub.add_parser(
+        "check",
+        help="curation checks: possible duplicate entities and documents, long quotes",
+        description="Exit code 0: no findings; 1: findings to review; 2: bad input.",
+    )
+    p.add_argument("--data", type=Path, default=Path("data"))
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
     p = sub.add_parser("query", help="run a SPARQL query against the store")
     store_args(p)
     p.add_argument("sparql", help="the query text, or @FILE to read it from a file")
@@ -72,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=Path("data"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--dist", type=Path, help="where the releases are (default: dist or $PRKG_DIST)")
 
     p = sub.add_parser("stats", help="coverage figures of the built graph (Markdown)")
     store_args(p)
@@ -99,9 +109,22 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("review", type=Path)
     a.add_argument("--data", type=Path, default=Path("data"))
 
-    p = sub.add_parser("export", help="CSV of entities and of claims with their sources")
+    p = sub.add_parser("export", help="CSV tables: entities, claims, projects, agreements, …")
     store_args(p)
     p.add_argument("-o", "--output", type=Path, default=Path("dist"))
+
+    p = sub.add_parser("release", help="write a citable release to DIST/releases/VERSION/")
+    p.add_argument("version", help="the release's version, e.g. 1.0.0")
+    p.add_argument("--store", type=Path, default=Path(os.environ.get("PRKG_STORE", "store")))
+    p.add_argument("--dist", type=Path, default=Path(os.environ.get("PRKG_DIST", "dist")))
+    p.add_argument("--date", help="release date YYYY-MM-DD (default: the data's latest)")
+    p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
+
+    p = sub.add_parser("diff", help="what changed between two builds or releases (Markdown)")
+    p.add_argument("old", type=Path, help="a release, store or build directory, or dataset.nq")
+    p.add_argument("new", type=Path, help="the same, for the newer side")
+    p.add_argument("--format", choices=["markdown", "turtle"], default="markdown")
+    p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
 
     add_draft_parser(sub)
     return parser
@@ -129,6 +152,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         _remote(args).replace_dataset(layout.dumps_dir() / "dataset.nq")
         print(f"Loaded the dataset into {args.store_url}", file=sys.stderr)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kg.check.curation import run_check
+
+    report = run_check(args.data)
+    output = report.json() if args.format == "json" else report.text()
+    if output:
+        print(output)
+    print(report.summary(), file=sys.stderr)
+    return report.exit_code
 
 
 def _remote(args: argparse.Namespace) -> RemoteStore:
@@ -189,7 +223,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"No store in {args.store} yet: building it from {args.data} first.", file=sys.stderr)
         build(args.data, args.store, namespace=args.namespace)
     settings = Settings.from_env(
-        store_dir=args.store, store_url=args.store_url, namespace=args.namespace, data_dir=args.data
+        store_dir=args.store,
+        store_url=args.store_url,
+        namespace=args.namespace,
+        data_dir=args.data,
+        dist_dir=args.dist,
     )
     # Opened here, not in the app's start-up, so a missing or damaged store is a one-line
     # error from `prkg serve` rather than a server that fails on its first request.
@@ -267,21 +305,69 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.data.namespaces import Namespaces
+    from kg.release.tables import TABLES, one_table
     from kg.report.export import write_exports
 
-    for path in write_exports(open_store(args), args.output, Namespaces(args.namespace)):
+    store, ns = open_store(args), Namespaces(args.namespace)
+    paths = write_exports(store, args.output, ns)
+    for table in TABLES:  # the analysis tables of a release (kg/release/tables.py)
+        path = args.output / f"{table.name}.csv"
+        path.write_text(one_table(store, ns, table.name) or "", encoding="utf-8")
+        paths.append(path)
+    for path in paths:
         print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from kg.data.namespaces import Namespaces
+    from kg.release.package import ReleaseError, make_release
+
+    try:
+        release = make_release(
+            args.store,
+            args.dist,
+            args.version,
+            date=args.date,
+            namespaces=Namespaces(args.namespace),
+        )
+    except ReleaseError as exc:
+        print(f"prkg: no release written: {exc}", file=sys.stderr)
+        return 2
+    after = f" (after {release.previous})" if release.previous else " (the first)"
+    print(f"Wrote release {release.version} of {release.date}{after} to {release.path}",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from kg.data.namespaces import Namespaces
+    from kg.release.changelog import markdown, turtle
+    from kg.release.changes import DiffError, diff_paths
+
+    try:
+        changes, new = diff_paths(args.old, args.new, Namespaces(args.namespace))
+    except DiffError as exc:
+        print(f"prkg: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "turtle":
+        print(turtle(changes, "urn:prkg:diff", None, "urn:prkg:new", "1970-01-01"), end="")
+    else:
+        print(markdown(changes, str(args.old), str(args.new), new), end="")
     return 0
 
 
 COMMANDS = {
     "build": cmd_build,
+    "check": cmd_check,
     "query": cmd_query,
     "serve": cmd_serve,
     "stats": cmd_stats,
     "viz": cmd_viz,
     "link": cmd_link,
     "export": cmd_export,
+    "release": cmd_release,
+    "diff": cmd_diff,
     "draft": cmd_draft,
 }
 

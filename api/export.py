@@ -1,4 +1,4 @@
-"""/export/entities.csv, /export/claims.csv and /context.jsonld: the graph for notebooks.
+"""/export/{table}.csv and /context.jsonld: the graph for notebooks and spreadsheets.
 
 The tables and the context are made by `kg.report.export`, the same functions `prkg export`
 calls, so a download from the service and a file from the CLI are identical.
@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import get_namespaces, get_store
 from kg.data.namespaces import Namespaces
+from kg.release.tables import TABLE_NAMES, one_table
 from kg.report.export import claims_csv, context_jsonld, entities_csv
 from kg.store import Store
 
@@ -54,6 +55,27 @@ def export_claims(
     store: Annotated[Store, Depends(get_store)], ns: Annotated[Namespaces, Depends(get_namespaces)]
 ) -> Response:
     return _csv(claims_csv(store, ns), "prkg-claims.csv")
+
+
+@router.get(
+    "/export/{name}.csv",
+    summary="An analysis table: projects, agreements, events, posts or trade (CSV)",
+    response_class=Response,
+    responses={**CSV, 404: {"description": "No table of that name", "content": {"text/plain": {}}}},
+)
+def export_table(
+    name: str,
+    store: Annotated[Store, Depends(get_store)],
+    ns: Annotated[Namespaces, Depends(get_namespaces)],
+) -> Response:
+    """The tables of a release (kg/release/tables.py), made from the served build; the
+    codebook that describes their columns is in every release (codebook.md)."""
+    text = one_table(store, ns, name) if name in TABLE_NAMES else None
+    if text is None:
+        return PlainTextResponse(
+            f"No table {name!r}; the tables are: {', '.join(TABLE_NAMES)}", status_code=404
+        )
+    return _csv(text, f"prkg-{name}.csv")
 
 
 @router.get(

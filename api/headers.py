@@ -142,8 +142,9 @@ class CorsAndSecurity:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         content_type = Headers(scope=scope).get("content-type", "").encode().lower()
-        if any(m in content_type or body.startswith(m) or b"&update=" in body
-               for m in UPDATE_MARKERS):
+        if any(
+            m in content_type or body.startswith(m) or b"&update=" in body for m in UPDATE_MARKERS
+        ):
             text = b"SPARQL Update is not open to other origins (PRKG_CORS_UPDATE_ORIGINS).\n"
             await send(
                 {

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, HTML, NotAcceptable, format_param, negotiate
 from api.templating import templates
 from kg.data.namespaces import PREFIXES, Namespaces
+from kg.release.package import entity_history
 from kg.report.disputes import disputed_facts
 from kg.store import Store, StoreError, Term
 from viz.statements import format_structured, group_statements, local_name
@@ -97,7 +98,9 @@ def claims_of(store: Store, where: str, ns: Namespaces) -> list[dict]:
     """Claims matching `where` (binding ?c, ?s, ?p, ?o, ?doc) with their source's details."""
     rows = store.select(
         f"{P}\nSELECT DISTINCT ?c ?s ?p ?o ?doc ?title ?publisher ?issued ?datestmt ?url "
-        f"?locator ?quote ?note ?reliability WHERE {{ ?c a prkg:Claim ; rdf:subject ?s ; "
+        # curated claims and those the rules derived (a shortcut date from a life-cycle event)
+        f"?locator ?quote ?note ?reliability WHERE {{ "
+        f"VALUES ?kind {{ prkg:Claim prkg:DerivedClaim }} ?c a ?kind ; rdf:subject ?s ; "
         f"rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc . {where} {CLAIM_SOURCE} }}"
         " ORDER BY ?doc ?c"
     )
@@ -297,6 +300,10 @@ async def answer(request: Request, kind: str, key: str, fmt: str | None) -> Resp
             return PlainTextResponse(f"Nothing is known about {kind}/{key}.", status_code=404)
         if media == HTML:
             template = "entity.html" if kind == "id" else "source.html"
+            if kind == "id":  # since which release it exists, when its facts last changed
+                context["history"] = entity_history(request.app.state.settings.dist_dir).get(
+                    context["iri"]
+                )
             return templates.TemplateResponse(request, template, {"r": context})
         query = describe_query(context["iri"], ns, source=kind == "source")
         result = await run_in_threadpool(store.query, query, media)

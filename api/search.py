@@ -63,9 +63,13 @@ def home(
 @router.get(
     "/search",
     summary="Search entities, sources, notes and quotes in any script",
-    responses={200: {"content": {"application/json": {}, "text/html": {}},
-                     "description": "Results as an HTML page, or JSON with format=json or "
-                                    "Accept: application/json"}},
+    responses={
+        200: {
+            "content": {"application/json": {}, "text/html": {}},
+            "description": "Results as an HTML page, or JSON with format=json or "
+            "Accept: application/json",
+        }
+    },
 )
 def search(
     request: Request,

@@ -34,6 +34,7 @@ class Settings:
     store_password: str | None = None
     namespace: str = DEFAULT_NAMESPACE
     data_dir: Path = Path("data")
+    dist_dir: Path = Path("dist")  # where `prkg release` writes releases/ (served at /releases/)
     query_timeout: float = 30.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
@@ -66,6 +67,7 @@ class Settings:
             "store_password": env.get("PRKG_STORE_PASSWORD") or None,
             "namespace": env.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE),
             "data_dir": Path(env.get("PRKG_DATA", "data")),
+            "dist_dir": Path(env.get("PRKG_DIST", "dist")),
             "query_timeout": float(env.get("PRKG_QUERY_TIMEOUT", "30")),
             "max_rows": int(env.get("PRKG_MAX_ROWS", "10000")),
             "max_body_bytes": int(env.get("PRKG_MAX_BODY_BYTES", "1000000")),

@@ -10,13 +10,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
 from api.deps import get_namespaces, get_settings, get_store, per_build
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, NotAcceptable, format_param, negotiate
 from api.settings import Settings
 from kg.data.namespaces import DCAT, ONTOLOGY_IRI, PREFIXES, SD, VOID, Namespaces
 from kg.link.linksets import linkset_counts, linkset_dump_name
+from kg.release.metadata import release_iri
+from kg.release.package import release_info, releases
 from kg.store import Store, StoreError
 from kg.store.layout import StoreLayout
 
@@ -218,12 +220,32 @@ def void_description(store: Store, ns: Namespaces, settings: Settings, base: str
         g.add((dist, DCAT.mediaType, Literal(DUMP_TYPES[path.suffix])))
         g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, LICENSE))
+    _current_release(g, ds, ns, settings, base)
     service = URIRef(base + "sparql")
     g.add((ds, DCAT.accessService, service))
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCAT.endpointURL, service))
     g.add((service, DCAT.servesDataset, ds))
     return g
+
+
+def _current_release(g: Graph, ds: URIRef, ns: Namespaces, settings: Settings, base: str) -> None:
+    """The latest release made by `prkg release` (dcat:hasCurrentVersion), and every one."""
+    done = releases(settings.dist_dir)
+    for version in done:
+        info = release_info(settings.dist_dir, version)
+        rel = URIRef(release_iri(ns, version))
+        g.add((ds, DCAT.hasVersion, rel))
+        g.add((rel, RDF.type, DCAT.Dataset))
+        g.add((rel, DCAT.version, Literal(version)))
+        g.add((rel, DCTERMS.issued, Literal(info["date"], datatype=XSD.date)))
+        g.add((rel, DCTERMS.isVersionOf, ds))
+        g.add((rel, DCAT.landingPage, URIRef(f"{base}releases/{version}/")))
+        if info.get("previous"):
+            g.add((rel, DCAT.previousVersion, URIRef(release_iri(ns, info["previous"]))))
+    if done:
+        g.add((ds, DCAT.hasCurrentVersion, URIRef(release_iri(ns, done[-1]))))
+        g.add((ds, OWL.versionInfo, Literal(done[-1])))
 
 
 @router.get(
@@ -237,7 +259,10 @@ def well_known_void(request: Request, format: str | None = None) -> Response:
     try:
         base = public_base(request, settings)
         graph = per_build(
-            request, ("void", base), lambda: void_description(store, ns, settings, base)
+            # a release made since the build is named at once (releases are in the key)
+            request,
+            ("void", base, *releases(settings.dist_dir)),
+            lambda: void_description(store, ns, settings, base),
         )
     except StoreError as exc:
         return PlainTextResponse(f"The dataset description is unavailable: {exc}", 503)

@@ -22,6 +22,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.check.curation import check_data
+from kg.check.derive import curated_shortcuts, derive
 from kg.check.quality import run_rules
 from kg.check.reason import reason
 from kg.check.shapes_job import ShapeChecks, parallel_groups
@@ -114,10 +116,37 @@ def _prepare(
     data, errors = stages.run("reading data", lambda: read_data(data_dir))  # type: ignore[misc]
     if errors:
         raise DataValidationError(errors)
+    twice = curated_shortcuts(data, onto.graph)
+    if twice:
+        shown = ", ".join(twice[:10]) + (" …" if len(twice) > 10 else "")
+        log(
+            f"[prkg build] warning: {len(twice)} claim(s) curate a date that the rules derive "
+            f"from life-cycle events ({shown}); run python ontology/migrations/v5.py on the "
+            "data folder to make them the events' dates"
+        )
+    # Curation findings (possible duplicates, long quotes) are for a person to judge: they are
+    # printed and the build goes on; a `distinct:` entry naming unknown records is an error.
+    report = stages.run("curation checks", lambda: check_data(data))
+    if report.errors:  # type: ignore[union-attr]
+        raise DataValidationError(report.errors)  # type: ignore[union-attr]
+    for finding in report.findings:  # type: ignore[union-attr]
+        log(f"warning: {finding}")
     assembly = stages.run("checking references", lambda: assemble(data, onto, ns))
     assert isinstance(assembly, Assembly)
     if assembly.errors:
         raise DataValidationError(assembly.errors)
+    # The rules of ontology/rules/ derive the life-cycle shortcuts (a facility's construction
+    # start date from its ConstructionStart event, …) into the inferred graph before the
+    # shapes and the reasoner run, so that both check the derived values as well.
+    derived = stages.run(
+        "deriving by rules (ontology/rules)",
+        lambda: derive(assembly.triples(), onto.graph, ontology_dir),
+    )
+    log(
+        "[prkg build] rules derived "
+        + ", ".join(f"{n} triples by {rule}" for rule, n in derived.per_rule.items())  # type: ignore[union-attr]
+    )
+    assembly.graphs[ns.inferred_graph] = derived.graph  # type: ignore[union-attr]
     shapes_graph = load_shapes(ontology_dir)
     log("[prkg build] validating shapes (pySHACL), in parallel processes …")
     # The merged graph pySHACL needs is made in the shape-check processes too (it takes a
@@ -161,6 +190,8 @@ def _prepare(
     except BaseException:
         shapes.cancel()
         raise
+    for triple in derived.graph:  # type: ignore[union-attr]
+        inferred.add(triple)
     assembly.graphs[ns.inferred_graph] = inferred
     assembly.graphs[ns.ontology_graph] = onto.graph
     return _Prepared(assembly, onto, shapes, stages)

@@ -201,8 +201,8 @@ def test_theme_oil_and_gas(fixture_store: EmbeddedStore) -> None:
 
 def test_theme_power(fixture_store: EmbeddedStore) -> None:
     got = _statements(run_gallery(fixture_store, "theme-power.rq"))
-    assert {"S43"} <= got[("guddu-thermal-power-station", "prkg:capacity", "1762 MW")]
-    assert {"S44"} <= got[("guddu-tpe-units", "prkg:capacity", "220 MW")]
+    assert {"S43"} <= got[("guddu-thermal-power-station", "prkg:installedCapacity", "1762 MW")]
+    assert {"S44"} <= got[("guddu-tpe-units", "prkg:installedCapacity", "220 MW")]
     assert {"S44"} <= got[("muzaffargarh-units-1-3", "prkg:builtBy", "Technopromexport")]
     assert {"S44"} <= got[("muzaffargarh-units-installation", "prkg:startDate", "1993")]
     key = ("guddu-thermal-power-station", "prkg:builtWithAssistanceOf", "Soviet Union")
@@ -251,12 +251,22 @@ def test_theme_commission(fixture_store: EmbeddedStore) -> None:
 # Each known disagreement: (subject, property) -> {value: sources giving it}.
 PSM, PIPE = "pakistan-steel-mills", "pakistan-stream-gas-pipeline"
 KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
-    (PSM, "prkg:foundingDate"): {"1973-12-30": {"S25", "S29"}, "1973-07-02": {"S26"}},
+    # the infoboxes' "Founded" is the company's: against the corporation's own 1968 (audit)
+    ("pakistan-steel-mills-corporation-founding", "prkg:date"): {
+        "1968-07-02": {"S20"}, "1973-12-30": {"S25"}, "1973-07-02": {"S26"}},
     (PSM, "prkg:builtIn"): {"1973": {"S01", "S03", "S13"}, "1971": {"S04", "S17"}},
     (PSM, "prkg:builtInPeriod"): {"the 1970s": {"S02", "S25"}, "early 1980s": {"S08"}},
-    (PSM, "prkg:operationalSince"): {"1985": {"S21"}, "1978": {"S30"}, "1971": {"S18"}},
-    (PSM, "prkg:capacity"): {
-        "1 Mt/a": {"S08"}, "1.1 Mt/a": {"S28"}, "2.2 Mt/a": {"S27", "S29"}},
+    # derived from two events (the start of production, the inauguration): they disagree
+    (PSM, "prkg:operationalSince"): {
+        "1978": {"S30"}, "1971": {"S18"}, "1985-01-15": {"S23", "S27"}},
+    ("pakistan-steel-mills-production-start", "prkg:date"): {
+        "1985": {"S21"}, "1978": {"S30"}, "1971": {"S18"}},
+    # a curated or event-derived construction start against the foundation stone's date
+    (PSM, "prkg:constructionStartDate"): {
+        "1973-12": {"S21"}, "1973-12-30": {"S29"}, "1976": {"S22"}},
+    # S28's installed capacity of 2011 (1.1 Mt/a) and the design capacity of S27 and S29
+    # (2.2 Mt/a) are other properties since ontology 0.4.0: no dispute with these.
+    (PSM, "prkg:capacity"): {"1 Mt/a": {"S08"}, "1.1–5 Mt/a": {"S01", "S25"}},
     (PSM, "prkg:area"): {"18660 acre": {"S19"}, "19000 acre": {"S31"}},
     ("new-karachi-steel-mills", "prkg:allocatedLand"): {
         "700 acre": {"S02", "S509"}, "710 acre": {"S19"}},
@@ -264,7 +274,7 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
         "2025-07-09": {"S01"}, "2025-07-10": {"S09", "S10"}},
     (PIPE, "prkg:length"): {"1100 km": {"S45", "S51"}, "1122 km": {"S54"}, "1040 km": {"S53"}},
     (PIPE, "prkg:destination"): {"Lahore": {"S46", "S52"}, "Kasur": {"S53", "S54"}},
-    ("ogdcl", "prkg:foundingDate"): {"1961-04-04": {"S40", "S41"}, "1961-09-20": {"S40"}},
+    ("ogdcl-founding", "prkg:date"): {"1961-04-04": {"S40", "S41"}, "1961-09-20": {"S40"}},
     # one document, two figures: the headline's $1 billion, the text's "up to $500 million"
     ("russia-psm-assistance-offer-2013", "prkg:grantAmount"): {
         "1000000000 USD": {"S44"}, "up to 500000000 USD": {"S44"}},
@@ -302,9 +312,16 @@ def test_disputed_facts_lists_nothing_else(
     """A new disagreement must be seen and added above; precision-only differences never count."""
     assert set(disputed) == set(KNOWN_DISAGREEMENTS)
     assert ("pakistan-steel-mills", "prkg:ceasedOperations") not in disputed  # 2015 vs 2015-06
+    # values derived from one event are listed once, on the event's date
+    assert ("ogdcl", "prkg:foundingDate") not in disputed
+    assert ("pakistan-steel-mills-corporation", "prkg:foundingDate") not in disputed
     assert ("psm-inauguration-1985", "prkg:date") not in disputed  # 1985-01 vs 1985-01-15
-    # one sum in two currencies (27 million roubles, $30 million) is not a disagreement
+    # one sum in two currencies (27 million roubles, $30 million), linked by prkg:sameSumAs,
+    # is not a disagreement
     assert ("soviet-oil-exploration-loan-1961", "prkg:loanAmount") not in disputed
+    # a design capacity and an installed capacity of 2011 are two properties, each agreed
+    assert (PSM, "prkg:designCapacity") not in disputed
+    assert (PSM, "prkg:installedCapacity") not in disputed
 
 
 def test_contributing_example_matches_the_data(data: DataSet) -> None:

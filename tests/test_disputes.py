@@ -29,9 +29,11 @@ def facts(fixture_store: EmbeddedStore) -> dict[tuple[str, str], dict[str, set[s
 
 
 def test_known_disagreements_listed_with_their_sources(facts: dict) -> None:
-    assert facts[("pakistan-steel-mills", "foundingDate")] == {
+    assert facts[("pakistan-steel-mills-corporation-founding", "date")] == {
+        "1968": {"S707"},
+        "1968-07-02": {"S20", "S713"},
         "1973-07-02": {"S26"},
-        "1973-12-30": {"S25", "S29"},
+        "1973-12-30": {"S25"},
     }
     assert facts[("overchuk-meeting-2025-07", "date")]["2025-07-09"] == {"S01"}
     assert "S10" in facts[("overchuk-meeting-2025-07", "date")]["2025-07-10"]
@@ -58,7 +60,7 @@ def test_disputes_page_html_and_json(built_store_dir: Path) -> None:
     with TestClient(create_app(settings)) as client:
         page = client.get("/disputes")
         assert page.status_code == 200
-        assert "Pakistan Steel Mills" in page.text and "founding date" in page.text
+        assert "Pakistan Steel Mills" in page.text and "construction start date" in page.text
         assert 'href="/source/S26"' in page.text
         data = client.get("/disputes?format=json").json()
         assert any(d["subject"] == ID + "pakistan-steel-mills" for d in data)
@@ -77,3 +79,25 @@ def test_gallery_query_and_disputes_page_share_one_definition(
     }
     assert from_query == set(facts)
     assert ("soviet-oil-exploration-loan-1961", "loanAmount") not in from_query
+
+
+def test_the_page_has_no_rule_of_its_own(
+    fixture_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/disputes lists what the gallery query lists: narrow the query, and the page follows."""
+    import kg.report.disputes as disputes
+
+    text = disputes.DEFINITION.read_text(encoding="utf-8")
+    narrowed = tmp_path / "disputed-facts.rq"
+    narrowed.write_text(
+        text.replace(
+            "?predicate prkg:singleValued true .",
+            "?predicate prkg:singleValued true . FILTER(?predicate = prkg:length)",
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(disputes, "DEFINITION", narrowed)
+    found = disputed_facts(fixture_store, Namespaces())
+    assert {(f.subject.removeprefix(ID), f.predicate.removeprefix(PRKG)) for f in found} == {
+        ("pakistan-stream-gas-pipeline", "length")
+    }

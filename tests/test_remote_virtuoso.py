@@ -357,6 +357,20 @@ def answer(store: Store, query: str) -> object:
     return sorted(tuple(normalise(row.get(name)) for name in variables) for row in rows)
 
 
+def virtuoso_collapsed_dates(store: EmbeddedStore, graph: str) -> int:
+    """Triples of `graph` that Virtuoso keeps as one: it stores a year ("1985"^^xsd:gYear) and
+    the January of that year ("1985-01"^^xsd:gYearMonth) as one value, so where one subject
+    has both for one property (the mills' operation dated 1985 by one source and January 1985
+    by another, both derived into the inferred graph) it holds one triple fewer."""
+    rows = store.select(
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (COUNT(*) AS ?n) WHERE { "
+        f"GRAPH <{graph}> {{ ?s ?p ?year . ?s ?p ?month }} "
+        "FILTER(DATATYPE(?year) = xsd:gYear && DATATYPE(?month) = xsd:gYearMonth "
+        '&& STR(?month) = CONCAT(STR(?year), "-01")) }'
+    )
+    return int(rows[0]["n"].value)
+
+
 def competency_queries() -> list[tuple[str, str]]:
     """(name, query) of every competency question (tests/competency/questions.yaml)."""
     import yaml
@@ -395,7 +409,8 @@ def test_competency_questions_identical_on_both_backends(
         g("updates")
     }
     for graph in sorted(theirs):
-        assert remote.count(graph) == embedded.count(graph), graph
+        collapsed = virtuoso_collapsed_dates(embedded, graph)
+        assert remote.count(graph) == embedded.count(graph) - collapsed, graph
     queries = competency_queries()
     assert queries, "no competency questions found (tests/competency/, data/queries/*.rq)"
     differences = []

@@ -79,7 +79,12 @@ def test_edges_carry_property_labels_and_sources(store):
     v = view(store, "psm-revival-agreement-2025", depth=1)
     signatories = {e.target: e for e in v.edges if e.predicate == "signatory"}
     assert set(signatories) == {"saif-anjum", "vadim-velichko"}
-    label = str(ontology.value(URIRef(str(PRKG.signatory)), RDFS.label))
+    # the English label (the property has Russian and Urdu ones too)
+    (label,) = [
+        str(lab)
+        for lab in ontology.objects(URIRef(str(PRKG.signatory)), RDFS.label)
+        if lab.language == "en"
+    ]
     for edge in signatories.values():
         assert edge.label == label
         assert [r.source.citation for r in edge.refs] == ["Dawn, 2025-07-12"]

@@ -3,9 +3,10 @@
 The reasoner sees the ontology plus the curated entities (their asserted classes and the
 object-property facts between them), and every data-property value whose datatype is in the
 OWL 2 datatype map (texts, language-tagged texts, numbers, booleans, IRIs), on entities,
-value nodes and claims alike. Dates (xsd:date, xsd:gYearMonth, xsd:gYear) are outside the
-OWL 2 datatype map: they are left to the SHACL shapes (ontology/shapes.ttl, DateShape), and
-the build says how many it left there. When the whole is inconsistent we
+value nodes and claims alike, the triples the rules of ontology/rules/ derived (the shortcut
+dates and their derived claims) included. Dates (xsd:date, xsd:gYearMonth, xsd:gYear) are
+outside the OWL 2 datatype map: they are left to the SHACL shapes (ontology/shapes.ttl,
+DateShape), and the build says how many it left there. When the whole is inconsistent we
 stop the build and name the clash: HermiT only says "inconsistent", so we look for the
 individual whose asserted and domain/range-implied classes are declared disjoint and
 point at the YAML lines that made it so.
@@ -57,7 +58,11 @@ def _abox(
     abox = Graph()
     object_props = set(onto.object_properties.values())
     data_props = set(onto.datatype_properties.values())
-    classes = set(onto.classes.values())
+    # prkg's classes and the external ones the ontology declares (time:ProperInterval of a
+    # tenure's period): an asserted type the reasoner does not see would come back inferred
+    classes = set(onto.classes.values()) | {
+        c for c in onto.graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
+    }
     for s, p, o in union:
         if not isinstance(s, URIRef) or not str(s).startswith(prefixes):
             continue

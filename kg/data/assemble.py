@@ -17,13 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.data.namespaces import PRKG, SCHEMA, Namespaces
+from kg.data.namespaces import PRKG, Namespaces
 from kg.data.ontology import EXTERNAL_PREDICATES, OntologyInfo
 from kg.data.participation import QualifiedParticipation
-from kg.data.records import ClaimRecord, DataError, DataSet, SourceRecord, valid_date
+from kg.data.records import ClaimRecord, DataError, DataSet, valid_date
+from kg.data.source_graph import SourceGraphs
+from kg.data.tenure import Tenures
 from kg.data.terms import (  # noqa: F401  (re-exported: callers read the tables here)
     LEVEL_TERMS,
     OLD_ROLE_WORDS,
@@ -36,7 +38,6 @@ from kg.data.triples import TripleSet
 from kg.data.values import date_literal, literal, value_node
 
 CURATION_SOURCE = "PRKG"
-NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
 
 Triple = tuple[Node, Node, Node]
 
@@ -70,7 +71,7 @@ class Assembly:
         return union
 
 
-class Assembler(QualifiedParticipation):
+class Assembler(SourceGraphs, QualifiedParticipation, Tenures):
     def __init__(self, data: DataSet, ontology: OntologyInfo, ns: Namespaces) -> None:
         self.data = data
         self.onto = ontology
@@ -85,46 +86,9 @@ class Assembler(QualifiedParticipation):
     def entity_iri(self, slug: str) -> URIRef:
         return URIRef(self.ns.entity(slug))
 
-    def doc_iri(self, source_id: str) -> URIRef:
-        return URIRef(self.ns.source(source_id))
-
     def class_of(self, slug: str) -> URIRef | None:
         record = self.data.entities.get(slug)
         return self.onto.classes.get(record.cls) if record else None
-
-    # -- sources -----------------------------------------------------------------------
-    def add_source(self, src: SourceRecord) -> None:
-        g = self.out.graph(self.ns.source_graph(src.id))
-        doc = self.doc_iri(src.id)
-        g.add((doc, RDF.type, PRKG.SourceDocument))
-        g.add((doc, RDF.type, PROV.Entity))
-        g.add(
-            (doc, RDF.type, SCHEMA.NewsArticle if src.kind in NEWS_KINDS else SCHEMA.CreativeWork)
-        )
-        g.add((doc, RDFS.label, Literal(src.title)))
-        g.add((doc, DCTERMS.title, Literal(src.title)))
-        g.add((doc, DCTERMS.publisher, Literal(src.publisher)))
-        g.add((doc, SCHEMA.url, URIRef(src.url)))
-        g.add((doc, DCTERMS.identifier, Literal(src.id)))
-        g.add((doc, PRKG.sourceKind, SOURCE_KIND_TERMS[src.kind]))
-        g.add((doc, PRKG.reliability, RELIABILITY_TERMS[src.reliability]))
-        if src.date:
-            g.add((doc, DCTERMS.issued, date_literal(src.date)))
-        if src.date_stated:
-            g.add((doc, PRKG.dateStatement, Literal(src.date_stated)))
-        if src.title_note:
-            g.add((doc, PRKG.titleStatement, Literal(src.title_note)))
-        if src.author:
-            g.add((doc, DCTERMS.creator, Literal(src.author)))
-        if src.language:
-            g.add((doc, DCTERMS.language, Literal(src.language)))
-        if src.note:
-            g.add((doc, PRKG.sourceNote, Literal(src.note)))
-        for other in src.same_text_as:
-            if other not in self.data.sources:
-                self.err(src.file, src.line, f"same_text_as names unknown source {other!r}")
-                continue
-            g.add((doc, PRKG.sameSourceAs, self.doc_iri(other)))
 
     # -- facts and their claims ----------------------------------------------------------
     def add_fact(
@@ -137,14 +101,18 @@ class Assembler(QualifiedParticipation):
         locator: str | None = None,
         note: str | None = None,
         extra: list[tuple[Node, Node]] | None = None,
+        nested: list[Triple] | None = None,
         recorded: str | None = None,
     ) -> None:
-        """Assert `triple` in the source's graph and attach one Claim node to it."""
+        """Assert `triple` in the source's graph and attach one Claim node to it; `extra`
+        describes the object (a value node), `nested` the nodes that description names."""
         src = self.data.sources[source_id]
         g = self.out.graph(self.ns.source_graph(source_id))
         g.add(triple)
         for prop, value in extra or []:  # the value node's own description
             g.add((triple[2], prop, value))
+        for more in nested or []:
+            g.add(more)
         s, p, o = triple
         key_obj = o.n3()
         base = claim.id if claim and claim.id else None
@@ -315,10 +283,14 @@ class Assembler(QualifiedParticipation):
         if claim.quote and len(claim.quote.split()) > 40:
             self.err(claim.file, claim.line, "quote is longer than 40 words: keep quotes short")
             ok = False
+        if ok and claim.predicate.removeprefix("prkg:") == "sameSumAs":
+            self.add_same_sum(claim)
+            return
         resolved = self.resolve_predicate(claim)
-        if resolved is None or not ok:
+        if resolved is None or not ok or self.old_observation_pattern(claim):
             return
         prop, kind = resolved
+        nested: list[Triple] = []
         subject = self.entity_iri(claim.subject)
         self.check_class(claim, claim.subject, prop, RDFS.domain)
         extra: list[tuple[Node, Node]] = []
@@ -334,10 +306,15 @@ class Assembler(QualifiedParticipation):
             self.check_class(claim, claim.object, prop, RDFS.range)
             obj = self.entity_iri(claim.object)
         elif kind in ("quantity", "money"):
-            made = value_node(claim, kind, self.ns, self.err)
+            made = value_node(claim, kind, self.ns, self.err, self.onto.units)
             if made is None:
                 return
             obj, extra = made
+        elif kind in ("flow", "interval"):
+            found = self.observation_object(claim, kind)
+            if found is None:
+                return
+            obj, extra, nested = found
         elif kind == "status":
             code = str(claim.object).strip()
             if code not in STATUS_TERMS:
@@ -365,7 +342,7 @@ class Assembler(QualifiedParticipation):
             if lit is None:
                 return
             obj = lit
-        if not self.participation_ok(claim, prop):
+        if not self.participation_ok(claim, prop) or not self.tenure_ok(claim, prop):
             return
         self.add_fact(
             (subject, prop, obj),
@@ -375,9 +352,12 @@ class Assembler(QualifiedParticipation):
             locator=claim.locator,
             note=claim.note,
             extra=extra,
+            nested=nested,
         )
         if claim.acting_as or claim.on_behalf_of:
             self.add_participation(claim, subject, obj)
+        if prop == PRKG.holdsPost:
+            self.add_tenure(claim, subject, obj)
 
     def run(self) -> Assembly:
         for sid in sorted(self.data.sources):

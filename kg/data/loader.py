@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from kg.data.distinct import read_distinct
 from kg.data.records import (
     CLAIM_KEYS,
     ENTITY_KEYS,
@@ -31,6 +32,7 @@ from kg.data.records import (
     SourceRecord,
     valid_date,
 )
+from kg.data.textsig import SignatureError, parse
 from kg.data.yamllines import LineLoader, Located
 
 # Folders of data/ that hold no facts (and so are not read as sources, entities or claims).
@@ -99,6 +101,7 @@ class _Reader:
             ("entities", self.read_entity),
             ("claims", self.read_claim),
             ("labels", self.defer_labels),
+            ("distinct", self.read_distinct),
         ):
             items = doc.get(key)
             if items is None:
@@ -177,6 +180,13 @@ class _Reader:
         if not isinstance(same, list):
             self.error(name, line, "same_text_as must be a list of source ids")
             same = []
+        minhash = self._text(item, "text_minhash", name, required=False)
+        if minhash is not None:
+            try:
+                parse(minhash)
+            except SignatureError as exc:
+                self.error(name, item.key_lines.get("text_minhash", line), str(exc))
+                minhash = None
         if not all((sid, url, title, publisher, kind, reliability)):
             return
         assert sid and url and title and publisher and kind and reliability
@@ -202,6 +212,7 @@ class _Reader:
             language=self._text(item, "language", name, required=False),
             note=self._text(item, "note", name, required=False),
             same_text_as=[str(s) for s in same],
+            text_minhash=minhash,
             file=name,
             line=line,
         )
@@ -265,6 +276,11 @@ class _Reader:
             file=name,
             line=line,
         )
+
+    def read_distinct(self, item: Located, name: str) -> None:
+        record = read_distinct(item, name, self.error)
+        if record is not None:
+            self.data.distinct.append(record)
 
     def defer_labels(self, item: Located, name: str) -> None:
         """Keep a `labels:` entry until every entity is read (its entity may come later)."""
@@ -352,12 +368,16 @@ class _Reader:
                 acting_as=self._text(item, "acting_as", name, required=False),
                 on_behalf_of=self._text(item, "on_behalf_of", name, required=False),
                 as_of=self._text(item, "as_of", name, required=False),
+                held_from=self._text(item, "held_from", name, required=False),
+                held_until=self._text(item, "held_until", name, required=False),
+                term=self._text(item, "term", name, required=False),
                 recorded=self._text(item, "recorded", name, required=False)
                 or (str(default_recorded) if default_recorded else None),
                 id=self._text(item, "id", name, required=False),
                 file=name,
                 line=line,
                 object_line=item.key_lines.get("object", line),
+                quote_line=item.key_lines.get("quote", line),
             )
         )
 

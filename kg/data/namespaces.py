@@ -19,6 +19,9 @@ SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 TIME = Namespace("http://www.w3.org/2006/time#")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+QUANTITYKIND = Namespace("http://qudt.org/vocab/quantitykind/")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -41,6 +44,9 @@ PREFIXES: dict[str, str] = {
     "org": str(ORG),
     "sem": str(SEM),
     "time": str(TIME),
+    "qudt": str(QUDT),
+    "unit": str(UNIT),
+    "quantitykind": str(QUANTITYKIND),
     "geo": str(GEO),
     "vann": str(VANN),
     "void": str(VOID),

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg.data.namespaces import PRKG
+from kg.data.namespaces import PRKG, QUDT, TIME
 
 ONTOLOGY_FILE = "prkg.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -108,7 +108,23 @@ class OntologyInfo:
             return "money"
         if rng == PRKG.LifeCycleStatus:
             return "status"
+        if rng == PRKG.TradeFlow:
+            return "flow"
+        if rng == TIME.ProperInterval:
+            return "interval"
         return None
+
+    @cached_property
+    def units(self) -> dict[str, tuple[URIRef, URIRef]]:
+        """The unit codes curators write → (QUDT unit IRI, its quantity kind), from the
+        ontology's unit table (each unit's skos:notation and qudt:hasQuantityKind)."""
+        table: dict[str, tuple[URIRef, URIRef]] = {}
+        for unit in self.graph.subjects(RDF.type, QUDT.Unit):
+            code = self.graph.value(unit, SKOS.notation)
+            kind = self.graph.value(unit, QUDT.hasQuantityKind)
+            if isinstance(unit, URIRef) and code is not None and isinstance(kind, URIRef):
+                table[str(code)] = (unit, kind)
+        return table
 
     def literal_kind(self, prop: URIRef) -> str:
         """How to type a datatype property's literal: 'temporal', 'integer', 'decimal', 'string'.

@@ -67,6 +67,7 @@ class SourceRecord:
     language: str | None = None
     note: str | None = None
     same_text_as: list[str] = field(default_factory=list)
+    text_minhash: str | None = None  # signature of the curated text (kg/data/textsig.py)
     file: str = ""
     line: int = 0
 
@@ -101,11 +102,30 @@ class ClaimRecord:
     acting_as: str | None = None
     on_behalf_of: str | None = None
     as_of: str | None = None
+    held_from: str | None = None  # tenure (0.4.0): the start of the term, per the source
+    held_until: str | None = None  # tenure: the end of the term, per the source
+    term: str | None = None  # tenure: tells apart two terms of one person in one post
     recorded: str | None = None
     id: str | None = None
     file: str = ""
     line: int = 0
     object_line: int = 0
+    quote_line: int = 0
+
+
+@dataclass
+class DistinctRecord:
+    """A curator's word that two entities (or two sources) that look alike are not one.
+
+    `prkg check` stops warning about the pair; `kind` is "entities" or "sources".
+    """
+
+    kind: str
+    first: str
+    second: str
+    reason: str
+    file: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -113,6 +133,7 @@ class DataSet:
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     entities: dict[str, EntityRecord] = field(default_factory=dict)
     claims: list[ClaimRecord] = field(default_factory=list)
+    distinct: list[DistinctRecord] = field(default_factory=list)
 
 
 def valid_date(text: str) -> bool:
@@ -145,7 +166,7 @@ SOURCE_KEYS = {
     "language",
     "note",
     "same_text_as",
-    "text_minhash",  # MinHash of the text seen when curated (kg/data/textsig.py); never the text
+    "text_minhash",
 }
 ENTITY_KEYS = {"slug", "class", "label", "alt_labels", "sources", "description"}
 CLAIM_KEYS = {
@@ -164,10 +185,15 @@ CLAIM_KEYS = {
     "acting_as",
     "on_behalf_of",
     "as_of",
+    "held_from",
+    "held_until",
+    "term",
     "recorded",
     "id",
 }
-FILE_KEYS = {"sources", "entities", "claims", "labels", "source", "recorded"}
+FILE_KEYS = {"sources", "entities", "claims", "labels", "distinct", "source", "recorded"}
 # A `labels:` entry adds spellings to an entity defined elsewhere (a document in Urdu or
 # Russian naming an existing entity), so that curators need not edit each other's files.
 LABELS_KEYS = {"slug", "label", "alt_labels", "sources"}
+# A `distinct:` entry (usually in data/distinct.yaml) names two look-alikes that are not one.
+DISTINCT_KEYS = {"entities", "sources", "reason"}

@@ -60,3 +60,9 @@ LEVEL_TERMS = {
     "medium": PRKG.MediumConfidence,
     "low": PRKG.LowConfidence,
 }
+# The trade flow scheme (ontology 0.4.0): what curators write in a tradeFlow claim.
+TRADE_FLOW_TERMS = {
+    "exports": PRKG.Exports,
+    "imports": PRKG.Imports,
+    "total": PRKG.TotalTrade,
+}

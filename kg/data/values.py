@@ -14,10 +14,10 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from kg.data.namespaces import PRKG, Namespaces
+from kg.data.namespaces import PRKG, QUDT, TIME, Namespaces
 from kg.data.records import DATE_RE, ClaimRecord, valid_date
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -38,12 +38,65 @@ def date_literal(text: str) -> Literal:
     return Literal(text, datatype=XSD.gYear)
 
 
+Units = dict[str, tuple[URIRef, URIRef]]
+Triple = tuple[Node, Node, Node]
+# OWL-Time's property for a date of each precision.
+_TIME_POSITION = {XSD.date: TIME.inXSDDate, XSD.gYearMonth: TIME.inXSDgYearMonth,
+                  XSD.gYear: TIME.inXSDgYear}  # fmt: skip
+
+
+def instant(date: str, ns: Namespaces) -> tuple[URIRef, list[Triple]]:
+    """An OWL-Time instant for a date as precise as the source gives it, named by the date
+    (one node per date), with its description."""
+    node = URIRef(ns.value("instant-" + date))
+    lit = date_literal(date)
+    return node, [(node, RDF.type, TIME.Instant), (node, _TIME_POSITION[lit.datatype], lit)]
+
+
+def interval_node(
+    claim: ClaimRecord, ns: Namespaces, err: Report
+) -> tuple[URIRef, list[tuple[Node, Node]], list[Triple]] | None:
+    """An OWL-Time proper interval from `{from: DATE, to: DATE, label: TEXT}`: its node
+    (named by its two ends), its own properties and the descriptions of its instants."""
+    obj = claim.object
+    line = claim.object_line
+    if not isinstance(obj, dict) or not {"from", "to"} <= set(obj):
+        err(claim.file, line, f"{claim.predicate} takes a period like "
+            f"{{from: 2022-07-01, to: 2023-06-30, label: FY2022-23}}, not {obj!r}")  # fmt: skip
+        return None
+    unknown = set(obj) - {"from", "to", "label"}
+    if unknown:
+        err(claim.file, line, f"unknown field(s) {sorted(unknown)} in the period; allowed: "
+            "['from', 'label', 'to']")  # fmt: skip
+        return None
+    start, end = str(obj["from"]).strip(), str(obj["to"]).strip()
+    for key, text in (("from", start), ("to", end)):
+        if not valid_date(text):
+            err(claim.file, line, f"malformed date {text!r} in {key}: write YYYY, YYYY-MM or "
+                "YYYY-MM-DD")  # fmt: skip
+            return None
+    if end < start and not start.startswith(end):
+        err(claim.file, line, f"the period ends ({end}) before it begins ({start})")
+        return None
+    node = URIRef(ns.value(f"interval-{start}--{end}"))
+    begin, begin_desc = instant(start, ns)
+    finish, finish_desc = instant(end, ns)
+    props: list[tuple[Node, Node]] = [
+        (RDF.type, TIME.ProperInterval),
+        (TIME.hasBeginning, begin),
+        (TIME.hasEnd, finish),
+    ]
+    if obj.get("label"):
+        props.append((RDFS.label, Literal(str(obj["label"]), lang="en")))
+    return node, props, begin_desc + finish_desc
+
+
 def value_node(
-    claim: ClaimRecord, kind: str, ns: Namespaces, err: Report
+    claim: ClaimRecord, kind: str, ns: Namespaces, err: Report, units: Units | None = None
 ) -> tuple[URIRef, list[tuple[Node, Node]]] | None:
-    """The node of a structured value (`quantity`: amount and unit; otherwise money: amount
-    and ISO 4217 currency) and its properties; named by its content, so equal values share
-    one node."""
+    """The node of a structured value (`quantity`: amount and unit, with the unit's QUDT IRI
+    and quantity kind from `units`; otherwise money: amount and ISO 4217 currency) and its
+    properties; named by its content, so equal values share one node."""
     obj = claim.object
     line = claim.object_line
     if not isinstance(obj, dict):
@@ -92,6 +145,18 @@ def value_node(
                 "ontology 0.1.0; run `python ontology/migrations/v2.py data` to migrate)",
             )
             return None
+        if units is not None:
+            if str(unit) not in units:
+                err(
+                    claim.file,
+                    line,
+                    f"unknown unit {unit!r}: use one of {', '.join(sorted(units))} (the unit "
+                    "table of ontology/prkg.ttl, each a QUDT unit)",
+                )
+                return None
+            unit_iri, quantity_kind = units[str(unit)]
+            props.append((QUDT.hasUnit, unit_iri))
+            props.append((QUDT.hasQuantityKind, quantity_kind))
         props.append((PRKG.unit, Literal(str(unit))))
         props.insert(0, (RDF.type, PRKG.QuantityValue))
     else:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from kg.data.namespaces import PRKG, Namespaces
 from kg.data.records import DataSet
+from kg.data.textmatch import romanise
 from kg.link.reconcile_index import MATCH_THRESHOLD, IndexedEntity, LabelIndex
-from kg.link.textmatch import romanise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 PREFIX = 4  # letters of a romanised word that must agree for a span to be tried

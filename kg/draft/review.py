@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
+from kg.data.textmatch import romanise
 from kg.draft.draft import Draft
-from kg.link.textmatch import romanise
 
 HEADER = """\
 # Draft of a document for prkg, made by `prkg draft`. NOTHING HERE IS IN THE GRAPH.

@@ -1,19 +1,24 @@
 """Disputed facts: where sources give different values for a single-valued property.
 
-Which properties take one value per subject is said in the ontology (`prkg:singleValued
-true`), so the disputes page, the coverage figures and the graph views agree on what a
-disagreement is. Two values disagree unless one is a more precise form of the other (a
-year and a day in that year).
+What a disagreement is has one definition, the gallery query data/queries/disputed-facts.rq,
+which this module runs as it is: the disputes page, the coverage figures, the graph views
+and a researcher's SPARQL agree. The query reads from the ontology which properties take one
+value (`prkg:singleValued`) and which change over time (`prkg:timeVarying`), and from the
+data which amounts are one sum in two currencies (`prkg:sameSumAs`); values that only differ
+in precision (a year and a day in it, a city and a place in it) are not a disagreement.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kg.data.namespaces import Namespaces
 from kg.store import Store
+from kg.store.interface import Term
 
 _PREFIXES = """PREFIX prkg: <https://w3id.org/prkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -48,6 +53,8 @@ class SourceRef:
     confidence: str
     locator: str
     quote: str
+    # the life-cycle event a derived value was taken from (its slug), "" for a curated value
+    via_event: str = ""
 
 
 @dataclass
@@ -63,74 +70,56 @@ class DisputedFact:
         return self.subject.rsplit("/", 1)[-1]
 
 
+# The definition of a disagreement: the gallery query, run as it is, so that the /disputes
+# page, the coverage figures and a researcher's SPARQL see one rule (ontology 0.4.0).
+DEFINITION = (
+    Path(__file__).resolve().parent.parent.parent / "data" / "queries" / "disputed-facts.rq"
+)
+
 _QUERY = (
     _PREFIXES
     + """
-SELECT ?s ?sLabel ?p ?pLabel ?o ?doc ?publisher ?issued ?stated ?rel ?conf ?loc ?quote
-       ?amount ?min ?max ?unit ?currency
+SELECT ?s ?p ?o ?doc ?publisher ?issued ?stated ?rel ?conf ?loc ?quote ?event
 WHERE {
-  ?p prkg:singleValued true .
+  VALUES (?s ?p ?o) { %s }
   ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
   OPTIONAL { ?c prkg:confidence ?conf } OPTIONAL { ?c prkg:locator ?loc }
-  OPTIONAL { ?c prkg:quote ?quote }
+  OPTIONAL { ?c prkg:quote ?quote } OPTIONAL { ?c prkg:viaEvent ?event }
   OPTIONAL { ?doc dct:publisher ?publisher } OPTIONAL { ?doc dct:issued ?issued }
   OPTIONAL { ?doc prkg:dateStatement ?stated } OPTIONAL { ?doc prkg:reliability ?rel }
-  OPTIONAL { ?s rdfs:label ?sLabel FILTER(LANGMATCHES(LANG(?sLabel), "en")) }
-  OPTIONAL { ?p rdfs:label ?pLabel FILTER(LANGMATCHES(LANG(?pLabel), "en")) }
-  OPTIONAL { ?o prkg:amount ?amount } OPTIONAL { ?o prkg:minAmount ?min }
-  OPTIONAL { ?o prkg:maxAmount ?max } OPTIONAL { ?o prkg:unit ?unit }
-  OPTIONAL { ?o prkg:currency ?currency }
 }
 """
 )
 
-_LABELS = (
+
+_PREDICATE_LABELS = (
     _PREFIXES
-    + """
-SELECT ?o ?label WHERE {
-  VALUES ?o { %s } ?o rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
-"""
+    + """SELECT ?p ?label WHERE {
+  VALUES ?p { %s } ?p rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }"""
 )
-
-
-_WITHIN = (
-    _PREFIXES
-    + """
-SELECT DISTINCT ?inner ?outer WHERE { VALUES ?inner { %s } ?inner prkg:location+ ?outer }
-"""
-)
-
-
-def _display(row: dict) -> str:
-    def num(key: str) -> str:
-        return str(row[key]) if key in row else ""
-
-    measure = str(row.get("unit") or row.get("currency") or "")
-    if "amount" in row:
-        return f"{num('amount')} {measure}".strip()
-    if "min" in row or "max" in row:
-        return f"{num('min')}–{num('max')} {measure}".strip()
-    return str(row["o"])
 
 
 def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
-    """Every (subject, single-valued property) on which sources disagree, with each side."""
+    """Every (subject, single-valued property) on which sources disagree, with each side:
+    the claims the gallery query (`DEFINITION`) lists, with their sources' details."""
+    del ns  # the definition names no data namespace
+    rows = store.select(DEFINITION.read_text(encoding="utf-8"))
+    labels: dict[str, str] = {}
+    displays: dict[str, str] = {}
+    terms: dict[tuple[str, str, str], tuple[Term, Term, Term]] = {}
+    for row in rows:
+        s, p, o = str(row["subject"]), str(row["predicate"]), str(row["object"])
+        labels.setdefault(s, str(row.get("subjectLabel") or s.rsplit("/", 1)[-1]))
+        displays[o] = str(row["value"])
+        terms[(s, p, o)] = (row["subject"], row["predicate"], row["object"])
+    if not terms:
+        return []
     by_fact: dict[tuple[str, str], dict[str, dict[str, SourceRef]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    labels: dict[str, str] = {}
-    displays: dict[str, str] = {}
-    currencies: dict[str, str] = {}
-    entity_objects: set[str] = set()
-    for row in store.select(_QUERY):
+    values = " ".join(f"({' '.join(_sparql(t) for t in triple)})" for triple in terms.values())
+    for row in store.select(_QUERY % values):
         s, p, o = str(row["s"]), str(row["p"]), str(row["o"])
-        labels.setdefault(s, str(row.get("sLabel") or s.rsplit("/", 1)[-1]))
-        labels.setdefault(p, str(row.get("pLabel") or p.rsplit("#", 1)[-1]))
-        displays[o] = _display(row)
-        if "currency" in row:
-            currencies[o] = str(row["currency"])
-        if row["o"].is_uri and o.startswith(ns.entity("")):
-            entity_objects.add(o)
         doc = str(row["doc"])
         by_fact[(s, p)][o][doc] = SourceRef(
             id=doc.rsplit("/", 1)[-1],
@@ -141,52 +130,36 @@ def disputed_facts(store: Store, ns: Namespaces) -> list[DisputedFact]:
             confidence=str(row.get("conf", "")).rsplit("#", 1)[-1],
             locator=str(row.get("loc", "")),
             quote=str(row.get("quote", "")),
+            via_event=str(row["event"]).rsplit("/", 1)[-1] if "event" in row else "",
         )
-    within: frozenset[tuple[str, str]] = frozenset()
-    if entity_objects:
-        values = " ".join(f"<{o}>" for o in sorted(entity_objects))
-        for row in store.select(_LABELS % values):
-            displays[str(row["o"])] = str(row["label"])
-        within = frozenset(
-            (str(r["inner"]), str(r["outer"])) for r in store.select(_WITHIN % values)
-        )
+    predicates = " ".join(sorted({f"<{p}>" for _, p in by_fact}))
+    predicate_labels = {
+        str(r["p"]): str(r["label"]) for r in store.select(_PREDICATE_LABELS % predicates)
+    }
     result: list[DisputedFact] = []
     for (s, p), objects in sorted(by_fact.items()):
-        if len(objects) < 2 or not _disagree(list(objects), currencies, within):
-            continue
-        fact = DisputedFact(s, labels[s], p, labels[p])
+        fact = DisputedFact(s, labels[s], p, predicate_labels.get(p, p.rsplit("#", 1)[-1]))
         for o, docs in sorted(objects.items(), key=lambda kv: displays[kv[0]]):
             fact.sides.append(Side(o, displays[o], tuple(docs[d] for d in sorted(docs))))
         result.append(fact)
     return result
 
 
-def _disagree(
-    values: list[str], currencies: dict[str, str], within: frozenset[tuple[str, str]]
-) -> bool:
-    """True when two of the values are incompatible, whichever documents give them.
-
-    A date given less precisely ("2015") is compatible with a more precise one ("2015-06"):
-    the second refines the first. Amounts in two currencies are not compared (a report often
-    gives both). One document giving two incompatible values (a mirror whose infobox and
-    text differ) contradicts itself, and that is shown too.
-    """
-    return any(
-        incompatible(a, b, within) and not _other_currency(a, b, currencies)
-        for i, a in enumerate(values)
-        for b in values[i + 1 :]
-    )
-
-
-def _other_currency(a: str, b: str, currencies: dict[str, str]) -> bool:
-    return a in currencies and b in currencies and currencies[a] != currencies[b]
+def _sparql(term: Term) -> str:
+    """A term of a query result written back into a query (an IRI or a literal)."""
+    if term.is_uri:
+        return f"<{term.value}>"
+    text = json.dumps(term.value, ensure_ascii=False)
+    if term.lang:
+        return f"{text}@{term.lang}"
+    return f"{text}^^<{term.datatype}>" if term.datatype else text
 
 
 def incompatible(a: str, b: str, within: frozenset[tuple[str, str]] = frozenset()) -> bool:
-    """Two values of a single-valued property that cannot both be right.
-
-    Equal values agree, and so does a date with a more precise date inside it, and a place
-    with a place inside it (`within` holds (inner, outer) pairs of prkg:location+).
+    """Two values of a single-valued property that cannot both be right, for the graph views
+    (viz/), which hold claims but no store: equal values agree, and so does a date with a
+    more precise date inside it, and a place with a place inside it (`within` holds (inner,
+    outer) pairs). The full definition, with sums and points in time, is `DEFINITION`.
     """
     if a == b or (a, b) in within or (b, a) in within:
         return False

@@ -33,6 +33,7 @@ CLAIM_COLUMNS = (
     "claim", "subject", "subject_label", "predicate", "object", "object_label",
     "object_datatype", "source_id", "source_title", "publisher", "date", "date_stated", "url",
     "locator", "confidence", "quote", "note", "as_spelled", "as_of", "recorded_on",
+    "subject_iri", "object_iri",
 )  # fmt: skip
 
 _PREFIX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -222,6 +223,8 @@ WHERE {{
                 "as_spelled": text("asSpelled"),
                 "as_of": text("asOf"),
                 "recorded_on": text("recorded"),
+                "subject_iri": row["s"].value,
+                "object_iri": obj.value if obj.is_uri else "",
             }
         )
     return out

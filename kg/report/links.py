@@ -108,9 +108,7 @@ def coverage_markdown(coverage: list[ClassCoverage]) -> str:
         "| class | entities | with identifier | % |",
         "|---|---|---|---|",
     ]
-    lines += [
-        f"| {c.cls} | {len(c.entities)} | {len(c.linked)} | {c.percent} |" for c in coverage
-    ]
+    lines += [f"| {c.cls} | {len(c.entities)} | {len(c.linked)} | {c.percent} |" for c in coverage]
     without = [f"{slug} ({c.cls})" for c in coverage for slug in c.missing]
     lines += ["", f"Without an identifier ({len(without)}): " + (", ".join(without) or "none")]
     return "\n".join(lines)
