@@ -40,7 +40,7 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
     day_range = r"(?:\s?[-–]\s?[0-3]?\d)?"
     return [
         re.compile(
-            rf"(?<!\w){_DAY}{day_range}\s+(?:of\s+)?{month},?\s+{_YEAR}(?!\d)", re.IGNORECASE
+            rf"(?<!\w){_DAY}{day_range}\s*(?:of\s+)?{month},?\s+{_YEAR}(?!\d)", re.IGNORECASE
         ),
         re.compile(rf"(?<!\w){month}\s+{_DAY2}{day_range},?\s+{_YEAR}(?!\d)", re.IGNORECASE),
         re.compile(rf"(?<!\w){month},?\s+{_YEAR}(?!\d)", re.IGNORECASE),
@@ -68,12 +68,38 @@ def nearest_year(month: int, day: int, base: dt.date) -> int:
     return best
 
 
+# Numeric dates: ISO (2015-10-16) and day.month.year as Russian and Pakistani texts write them.
+_NUMERIC = (
+    re.compile(r"(?<![\d.])(?P<year>1[6-9]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
+    re.compile(
+        r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>1[6-9]\d\d|20\d\d)(?!\d)"
+    ),
+)
+
+
+def numeric_dates(text: str) -> list[tuple[int, int, str | None, str, str]]:
+    """(start, end, ISO value, precision, note) of each all-digit date."""
+    found = []
+    for pattern in _NUMERIC:
+        for match in pattern.finditer(text):
+            try:
+                value = dt.date(
+                    int(match.group("year")), int(match.group("month")), int(match.group("day"))
+                ).isoformat()
+            except ValueError:
+                continue
+            if not any(a < match.end() and match.start() < b for a, b, *_ in found):
+                note = f"'{match.group(0)}' states the date (day.month.year)"
+                found.append((match.start(), match.end(), value, "day", note))
+    return found
+
+
 def month_dates(
     text: str, lang: str, base: dt.date | None
 ) -> list[tuple[int, int, str | None, str, str]]:
     """(start, end, ISO value or None, precision, note) of each date with a month's name."""
     patterns = _CACHE.setdefault(lang, _patterns(lang)) if lang in MONTHS else []
-    found: list[tuple[int, int, str | None, str, str]] = []
+    found: list[tuple[int, int, str | None, str, str]] = numeric_dates(text)
     for pattern in patterns:
         for match in pattern.finditer(text):
             start, end = match.span()
