@@ -1,4 +1,5 @@
-"""The `prkg` command: build, check, query, serve, stats, viz, link, export, release, diff.
+"""The `prkg` command: build, check, query, serve, stats, viz, link, export, release, diff,
+draft.
 
 It lives in the outermost package because `serve` starts the web app; everything it does
 is a thin call into kg/, viz/ or api/.
@@ -11,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from api.draft_cli import add_parser as add_draft_parser
+from api.draft_cli import cmd_draft
 from kg.build import BuildError, build
 from kg.check.reason import ReasoningError
 from kg.data.namespaces import DEFAULT_NAMESPACE
@@ -122,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("new", type=Path, help="the same, for the newer side")
     p.add_argument("--format", choices=["markdown", "turtle"], default="markdown")
     p.add_argument("--namespace", default=os.environ.get("PRKG_NAMESPACE", DEFAULT_NAMESPACE))
+
+    add_draft_parser(sub)
     return parser
 
 
@@ -363,6 +368,7 @@ COMMANDS = {
     "export": cmd_export,
     "release": cmd_release,
     "diff": cmd_diff,
+    "draft": cmd_draft,
 }
 
 

@@ -36,7 +36,7 @@ from kg.data.textsig import SignatureError, parse
 from kg.data.yamllines import LineLoader, Located
 
 # Folders of data/ that hold no facts (and so are not read as sources, entities or claims).
-NOT_FACTS = {"queries", "collection"}
+NOT_FACTS = {"queries", "collection", "publishers"}
 
 
 class _Reader:
@@ -59,7 +59,8 @@ class _Reader:
 
     def read_all(self) -> None:
         # data/collection/ is the collection log (searches and screening decisions), read by
-        # the coverage report, not facts; data/queries/ holds the gallery.
+        # the coverage report, not facts; data/queries/ holds the gallery; data/publishers/
+        # the publisher table of `prkg draft`.
         files = sorted(
             p
             for p in self.root.rglob("*.y*ml")

@@ -83,6 +83,7 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65536)  # called for every pair of words compared; words repeat
 def skeleton(word: str) -> str:
     """A romanised word without vowels or doubled letters: what Urdu's script writes of it."""
     word = _DOUBLE.sub(r"\1", word)
