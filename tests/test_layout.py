@@ -18,9 +18,14 @@ PACKAGES = ("kg", "api", "viz")
 # Top-level packages: a package may import its own modules and those of lower rank.
 TOP_RANK = {"kg": 0, "viz": 1, "api": 2}
 # Stages inside kg: a stage may import its own modules and those of lower rank. check, link
-# and report share a rank and do not import one another; draft (curation tools) sits beside build.
-KG_RANK = {"data": 0, "store": 1, "check": 2, "link": 2, "report": 2, "build": 3, "draft": 3}
-KG_STAGES = ("kg.data", "kg.check", "kg.store", "kg.link", "kg.report", "kg.build", "kg.draft")
+# and report share a rank and do not import one another; draft (curation tools) and release
+# (versions, changelogs, tables) sit beside build.
+KG_RANK = {
+    "data": 0, "store": 1, "check": 2, "link": 2, "report": 2, "build": 3, "draft": 3, "release": 3,
+}  # fmt: skip
+KG_STAGES = (
+    "kg.data", "kg.check", "kg.store", "kg.link", "kg.report", "kg.build", "kg.draft", "kg.release",
+)  # fmt: skip
 
 
 def module_name(path: Path) -> str:
