@@ -22,6 +22,7 @@ from kg.release.package import entity_history
 from kg.report.disputes import disputed_facts
 from kg.store import Store, StoreError, Term
 from viz.statements import format_structured, group_statements, local_name
+from viz.vocabulary import level_name
 
 router = APIRouter()
 
@@ -126,7 +127,9 @@ def claims_of(store: Store, where: str, ns: Namespaces) -> list[dict]:
                         else None
                     ),
                     "url": r["url"].value if "url" in r else None,
-                    "reliability": curie(r["reliability"].value) if "reliability" in r else None,
+                    "reliability": (  # "high", not prkg:HighReliability: the row says "reliability"
+                        level_name(r["reliability"].value).lower() if "reliability" in r else None
+                    ),
                 },
                 "locator": r["locator"].value if "locator" in r else None,
                 "quote": r["quote"].value if "quote" in r else None,

@@ -28,3 +28,14 @@ def test_entity_page_groups_statements_and_flags_disputes(client: TestClient) ->
     assert "/value/" not in body  # no value IRI shown as text
     assert 'class="disputed" href="/disputes#pakistan-steel-mills-' in html
     assert re.search(r"\d source", html)
+
+
+def test_references_show_reliability_in_words_and_short_lists_open(client: TestClient) -> None:
+    html = client.get("/id/pakistan-steel-mills").text
+    levels = set(re.findall(r"reliability: (\w+)</span>", html))
+    assert levels and levels <= {"high", "medium", "low"}, levels
+    assert "Reliability</span>" not in html  # no scheme member's local name as text
+    # a value with a few sources shows them without a click, a long list folds
+    folded = re.findall(r'<details class="references"( open)?><summary>(\d+) source', html)
+    assert any(is_open and int(n) <= 3 for is_open, n in folded)
+    assert all(not is_open for is_open, n in folded if int(n) > 3)
