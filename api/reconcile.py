@@ -84,14 +84,18 @@ def manifest(request: Request, settings: Settings, ns: Namespaces, index: LabelI
 
 
 def _default_types(index: LabelIndex) -> list[dict[str, str]]:
-    """The classes with entities that no other such class contains: good first choices."""
+    """The classes with entities that no other such class contains, and the classes just
+    below those: good first choices. The second level matters once a curator types an entity
+    with a broad class (an association as a plain Actor): State and Person stay offered."""
     used = {t for e in index.entities.values() for t in e.types if t in index.classes}
-    tops = [
-        index.classes[t]
-        for t in used
-        if not any(other != t and other in index.classes[t].ancestors for other in used)
-    ]
-    return [{"id": c.local, "name": c.name} for c in sorted(tops, key=lambda c: c.name)]
+
+    def used_above(t: str) -> set[str]:
+        return {o for o in used if o != t and o in index.classes[t].ancestors}
+
+    tops = {t for t in used if not used_above(t)}
+    below = {t for t in used if used_above(t) and all(not used_above(o) for o in used_above(t))}
+    chosen = [index.classes[t] for t in tops | below]
+    return [{"id": c.local, "name": c.name} for c in sorted(chosen, key=lambda c: c.name)]
 
 
 def _types_of(index: LabelIndex, entity: IndexedEntity) -> list[dict[str, str]]:
