@@ -251,6 +251,10 @@ def test_theme_commission(fixture_store: EmbeddedStore) -> None:
 # Each known disagreement: (subject, property) -> {value: sources giving it}.
 PSM, PIPE = "pakistan-steel-mills", "pakistan-stream-gas-pipeline"
 KNOWN_DISAGREEMENTS: dict[tuple[str, str], dict[str, set[str]]] = {
+    # curthin (2026-12-02): two real disagreements of the new documents, kept as they are
+    ("sharif-moscow-visit-1999", "prkg:date"): {"1999-03": {"S1057"}, "1999-04": {"S956"}},
+    ("zardari-moscow-visit-2011", "prkg:startDate"): {
+        "2011-05-11": {"S1074"}, "2011-05-12": {"S965"}},
     # the infoboxes' "Founded" is the company's: against the corporation's own 1968 (audit)
     ("pakistan-steel-mills-corporation-founding", "prkg:date"): {
         "1968-07-02": {"S20"}, "1973-12-30": {"S25"}, "1973-07-02": {"S26"}},
