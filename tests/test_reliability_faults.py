@@ -65,10 +65,14 @@ def test_sigkill_during_build_leaves_a_servable_store(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)  # a snapshot: edits to data/ during the run do not count
     store, dist = tmp_path / "store", tmp_path / "dist"
-    started = time.perf_counter()
     first = prkg(*build_args(data, store, dist))
-    duration = time.perf_counter() - started
     assert first.returncode == 0, first.stderr[-3000:]
+    # the kills are timed on a warm build: the first one (cold caches) runs longer, and delays
+    # drawn from it let most later builds finish before the kill
+    started = time.perf_counter()
+    second = prkg(*build_args(data, store, dist))
+    duration = time.perf_counter() - started
+    assert second.returncode == 0, second.stderr[-3000:]
     reference = snapshot(store)
     assert reference["quads"] > 1000 and reference["answers"]
     # Half the kills anywhere in the run, half in the window that writes to disk (loading the
