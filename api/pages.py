@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import per_build
 from api.negotiation import GRAPH_ALIASES, GRAPH_TYPES, HTML, NotAcceptable, format_param, negotiate
 from api.templating import templates
 from kg.data.namespaces import PREFIXES, Namespaces
@@ -139,7 +140,11 @@ def claims_of(store: Store, where: str, ns: Namespaces) -> list[dict]:
     return claims
 
 
-def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
+def entity_context(
+    store: Store, ns: Namespaces, slug: str, disputed_pairs: frozenset[tuple[str, str]]
+) -> dict | None:
+    """The entity page's view model; `disputed_pairs` are the (subject, property) pairs of
+    /disputes, given by the caller so that they are computed once per build, not per page."""
     iri = ns.entity(slug)
     rows = store.select(f"SELECT DISTINCT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
     if not rows:
@@ -190,7 +195,7 @@ def entity_context(store: Store, ns: Namespaces, slug: str) -> dict | None:
         )
     facts.sort(key=lambda f: (f["p"]["text"].lower(), f["o"]["text"]))
     names = [f["o"] for f in facts if f["p"]["value"] in {LABEL, PREFIXES["skos"] + "prefLabel"}]
-    disputed = {d.predicate for d in disputed_facts(store, ns) if d.subject == iri}
+    disputed = {p for s, p in disputed_pairs if s == iri}
     hidden: set[str] = set()  # names and identifiers keep their sources in the groups
     groups = group_statements(
         facts, property_ranges(store), class_ancestors(store), disputed,
@@ -286,7 +291,7 @@ CONSTRUCT {{ <{iri}> ?p ?o . ?v ?vp ?vo . ?c ?cp ?co . ?doc ?dp ?do . }} WHERE {
 async def answer(request: Request, kind: str, key: str, fmt: str | None) -> Response:
     store: Store = request.app.state.store
     ns: Namespaces = request.app.state.namespaces
-    pattern, builder = (SLUG, entity_context) if kind == "id" else (SOURCE_ID, source_context)
+    pattern = SLUG if kind == "id" else SOURCE_ID
     if not pattern.fullmatch(key):
         return PlainTextResponse(f"{key!r} is not a valid {kind} identifier.", status_code=404)
     try:
@@ -298,7 +303,14 @@ async def answer(request: Request, kind: str, key: str, fmt: str | None) -> Resp
     except NotAcceptable as exc:
         return PlainTextResponse(str(exc), status_code=406)
     try:
-        context = await run_in_threadpool(builder, store, ns, key)
+        if kind == "id":  # the disputes are the /disputes page's, computed once per build
+            facts = await run_in_threadpool(
+                per_build, request, ("disputes",), lambda: disputed_facts(store, ns)
+            )
+            pairs = frozenset((d.subject, d.predicate) for d in facts)
+            context = await run_in_threadpool(entity_context, store, ns, key, pairs)
+        else:
+            context = await run_in_threadpool(source_context, store, ns, key)
         if context is None:
             return PlainTextResponse(f"Nothing is known about {kind}/{key}.", status_code=404)
         if media == HTML:

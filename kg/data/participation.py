@@ -9,31 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from kg.data.assembly_part import AssemblyPart
 from kg.data.namespaces import PRKG
 from kg.data.records import ClaimRecord
 from kg.data.terms import OLD_ROLE_WORDS, ROLE_TERMS
 
 
-class QualifiedParticipation:
+class QualifiedParticipation(AssemblyPart):
     """Checks and triples of acting_as / on_behalf_of on participant claims."""
-
-    data: Any
-    ns: Any
-
-    def err(self, file: str, line: int, message: str) -> None:  # provided by the assembler
-        raise NotImplementedError
-
-    def entity_iri(self, slug: str) -> URIRef:  # provided by the assembler
-        raise NotImplementedError
-
-    def add_fact(self, *args: Any, **kwargs: Any) -> Any:  # provided by the assembler
-        raise NotImplementedError
 
     def participation_ok(self, claim: ClaimRecord, prop: URIRef) -> bool:
         """acting_as / on_behalf_of qualify a participant claim; free-text roles are 0.2.0."""

@@ -12,6 +12,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from kg.data.assembly_part import AssemblyPart
 from kg.data.namespaces import PRKG, SCHEMA
 from kg.data.records import SourceRecord
 from kg.data.terms import RELIABILITY_TERMS, SOURCE_KIND_TERMS
@@ -20,15 +21,10 @@ from kg.data.values import date_literal
 NEWS_KINDS = {"newspaper", "news-agency", "opinion", "trade-press"}
 
 
-class SourceGraphs:
+class SourceGraphs(AssemblyPart):
     """The description of each source document in its own graph."""
 
-    data: Any
-    ns: Any
     out: Any
-
-    def err(self, file: str, line: int, message: str) -> None:  # provided by the assembler
-        raise NotImplementedError
 
     def doc_iri(self, source_id: str) -> URIRef:
         return URIRef(self.ns.source(source_id))

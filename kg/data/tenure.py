@@ -22,6 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from kg.data.assembly_part import AssemblyPart
 from kg.data.namespaces import PRKG, TIME
 from kg.data.records import ClaimRecord, valid_date
 from kg.data.terms import TRADE_FLOW_TERMS
@@ -30,21 +31,10 @@ from kg.data.values import instant, interval_node, value_node
 _TENURE_KEYS = ("held_from", "held_until", "term")
 
 
-class Tenures:
+class Tenures(AssemblyPart):
     """Checks and triples of the tenure qualifiers and of sameSumAs claims."""
 
-    data: Any
-    ns: Any
     onto: Any
-
-    def err(self, file: str, line: int, message: str) -> None:  # provided by the assembler
-        raise NotImplementedError
-
-    def entity_iri(self, slug: str) -> URIRef:  # provided by the assembler
-        raise NotImplementedError
-
-    def add_fact(self, *args: Any, **kwargs: Any) -> Any:  # provided by the assembler
-        raise NotImplementedError
 
     # -- tenure ---------------------------------------------------------------------------
     def tenure_ok(self, claim: ClaimRecord, prop: URIRef) -> bool:
